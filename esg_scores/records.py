@@ -1,0 +1,55 @@
+"""The issuer table: carbon and ESG figures per issuer, fiscal year and publication.
+
+Declared like the holdings table (see `holdings.schema`). Empty cells are not
+errors here: a missing scope, EVIC or revenue is a data gap that leaves the
+holdings on that issuer uncovered, reported as coverage by the analytics.
+`(issuer_id, year, published_on)` identifies a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from holdings.problems import InputError, Problem
+from holdings.schema import Field, TableSchema, at_least, between, duplicates, validate
+from holdings.tabular import FIRST_DATA_ROW, RawTable, read_table
+
+SCOPE_COLUMNS = ("scope1_tco2e", "scope2_tco2e", "scope3_tco2e")
+
+ISSUERS = TableSchema(
+    name="issuers",
+    fields=(
+        Field("issuer_id", "id"),
+        Field("year", "integer", rules=(between("year", 1900, 2200),)),
+        Field("published_on", "date", required=False, nullable=True),
+        *(Field(scope, "number", required=False, nullable=True, rules=(at_least(scope, 0),))
+          for scope in SCOPE_COLUMNS),
+        Field("evic_eur", "number", required=False, nullable=True, rules=(at_least("evic_eur", 0),)),
+        Field("revenue_eur", "number", required=False, nullable=True, rules=(at_least("revenue_eur", 0),)),
+        Field("data_quality", "integer", required=False, nullable=True, rules=(between("data_quality", 1, 5),)),
+        Field("sector", "text", required=False, nullable=True),
+        Field("source", "text", required=False, nullable=True),
+        Field("esg_score", "number", required=False, nullable=True, rules=(between("esg_score", 0, 100),)),
+    ),
+)
+
+
+def read_issuers(source: str | Path | pd.DataFrame, column_map: Mapping[str, str],
+                 spellings: Mapping[str, Mapping[str, str]]) -> tuple[pd.DataFrame, RawTable]:
+    """Read and validate the issuer table; `InputError` lists every problem."""
+    raw = read_table(source, dict(column_map), name="<issuers DataFrame>")
+    records = validate(raw, ISSUERS, spellings)
+    if records.empty:
+        raise InputError(Problem(raw.source, FIRST_DATA_ROW, "", "no data rows", "at least one issuer record"))
+    records["source_file"] = raw.source
+    records["source_row"] = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(records))
+    clashes = duplicates(records, ["issuer_id", "year", "published_on"], records["source_row"],
+                         records["source_file"], "published_on",
+                         lambda row: f"{row['issuer_id']}, {row['year']}, "
+                                     f"{'' if pd.isna(row['published_on']) else row['published_on'].date()}")
+    if clashes:
+        raise InputError(clashes)
+    return records, raw

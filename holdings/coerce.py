@@ -1,0 +1,196 @@
+"""Turn raw cells into typed columns, recording every cell that cannot be read.
+
+Cells arrive as text (CSV), native values (XLSX, Parquet, DataFrames) or a
+mix. Each converter returns the typed column and a boolean mask of unreadable
+cells; the schema turns masks into problems. Work is done once per distinct
+value where parsing is costly (dates, enumerations, tags), never per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+THOUSANDS_SPACES = "[ \u00a0\u202f]"
+DOT_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+FRENCH_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+TRUE_WORDS = ("true", "1", "oui", "vrai", "yes")
+FALSE_WORDS = ("false", "0", "non", "faux", "no")
+
+
+def is_blank(series: pd.Series) -> np.ndarray:
+    """Empty cells: missing values and empty text."""
+    missing = series.isna().to_numpy()
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return missing
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return missing
+    text = series.astype("str") if not pd.api.types.is_object_dtype(series.dtype) else series
+    return missing | (text == "").to_numpy()
+
+
+def by_distinct_value(series: pd.Series, convert: Callable[[object], object]) -> pd.Series:
+    """Apply a Python `convert` once per distinct value and broadcast the results."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    converted = [convert(value) for value in uniques]
+    lookup = np.empty(len(converted) + 1, dtype=object)
+    lookup[:-1] = converted
+    lookup[-1] = None
+    return pd.Series(lookup[codes], index=series.index, dtype=object)
+
+
+def detect_decimal_mark(columns: Iterable[pd.Series]) -> str:
+    """`,` when any text number uses a comma or dot-grouped thousands; else `.`."""
+    for series in columns:
+        if pd.api.types.is_numeric_dtype(series.dtype):
+            continue
+        text = series[series.map(lambda v: isinstance(v, str))] if series.dtype == object else series
+        text = text.astype("str")
+        if text.str.contains(",", regex=False).any():
+            return ","
+        if text.str.count(r"\.").gt(1).any():
+            return ","
+    return "."
+
+
+def to_number(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
+    """Parse numbers in the file's convention; mask cells that are not finite numbers."""
+    blank = is_blank(series)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return pd.Series(np.nan, index=series.index), ~blank
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.astype("float64")
+        bad = ~blank & ~np.isfinite(values.to_numpy())
+        return values.where(~bad), bad
+    native = series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy() \
+        if series.dtype == object else np.zeros(len(series), dtype=bool)
+    text = series.where(~native, "").astype("str")
+    cleaned = text.str.replace(THOUSANDS_SPACES, "", regex=True)
+    suspicious = np.zeros(len(series), dtype=bool)
+    if decimal == ",":
+        has_dot = cleaned.str.contains(".", regex=False).to_numpy()
+        if has_dot.any():
+            suspicious = has_dot & ~cleaned.str.match(DOT_GROUPED).to_numpy()
+        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        suspicious = cleaned.str.contains(",", regex=False).to_numpy()
+    parsed = pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[+-]?[0-9.]+([eE][+-]?\d+)?"), "x"),
+                           errors="coerce").astype("float64")
+    values = parsed.to_numpy(copy=True)
+    if native.any():
+        values[native] = series[native].astype("float64").to_numpy()
+    bad = ~blank & (~np.isfinite(values) | suspicious)
+    values[blank | bad] = np.nan
+    return pd.Series(values, index=series.index), bad
+
+
+def to_integer(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
+    """Whole numbers (nullable); a fractional part is unreadable."""
+    values, bad = to_number(series, decimal)
+    fractional = values.notna().to_numpy() & (values.fillna(0) % 1 != 0).to_numpy()
+    bad = bad | fractional
+    return values.where(~fractional).astype("Int64"), bad
+
+
+def _parse_date(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.normalize().to_datetime64()
+    if isinstance(value, (dt.datetime, dt.date)):
+        return np.datetime64(value.date() if isinstance(value, dt.datetime) else value, "D")
+    if not isinstance(value, str):
+        return None
+    match = ISO_DATE.match(value)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        match = FRENCH_DATE.match(value)
+        if not match:
+            return None
+        day, month, year = (int(part) for part in match.groups())
+    try:
+        return np.datetime64(dt.date(year, month, day), "D")
+    except ValueError:
+        return None
+
+
+def to_date(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Dates from `YYYY-MM-DD`, `DD/MM/YYYY` or native date cells; impossible dates are unreadable."""
+    blank = is_blank(series)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        values = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
+        return values.dt.normalize().astype("datetime64[s]"), np.zeros(len(series), dtype=bool)
+    parsed = by_distinct_value(series.where(~blank), _parse_date)
+    bad = ~blank & parsed.isna().to_numpy()
+    values = pd.Series(pd.to_datetime(parsed.where(~bad)).to_numpy(), index=series.index)
+    return values.astype("datetime64[s]"), bad
+
+
+def to_text(series: pd.Series) -> pd.Series:
+    """Text as given (trimmed by the reader); numbers from spreadsheets without a spurious `.0`."""
+    if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(series.dtype):
+        return series.fillna("").astype("str")
+
+    def show(value: object) -> str:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    return by_distinct_value(series, show).fillna("").astype("str")
+
+
+def to_enum(series: pd.Series, spellings: Mapping[str, str]) -> pd.Series:
+    """Case-fold an enumeration and map the settings' spellings onto contract values."""
+    folded = {key.casefold(): value for key, value in spellings.items()}
+
+    def canonical(value: object) -> str:
+        text = to_text(pd.Series([value], dtype=object)).iloc[0].casefold()
+        return folded.get(text, text)
+
+    return by_distinct_value(series, canonical).fillna("").astype("str")
+
+
+def to_bool(series: pd.Series, spellings: Mapping[str, str]) -> tuple[pd.Series, np.ndarray]:
+    """Booleans from the contract's words (any case), 1/0 and native booleans."""
+    folded = {key.casefold(): str(value).casefold() for key, value in spellings.items()}
+    blank = is_blank(series)
+
+    def read(value: object) -> object:
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        text = str(value).strip().casefold()
+        text = folded.get(text, text)
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+        return None
+
+    parsed = by_distinct_value(series.where(~blank), read)
+    bad = ~blank & parsed.isna().to_numpy()
+    return parsed.fillna(False).astype(bool), bad
+
+
+def to_tags(series: pd.Series, spellings: Mapping[str, str]) -> pd.Series:
+    """`|`-separated tags, trimmed, case-folded, mapped, de-duplicated in order, rejoined with `|`."""
+    folded = {key.casefold(): value for key, value in spellings.items()}
+
+    def canonical(value: object) -> str:
+        tags = []
+        for part in str(value).split("|"):
+            tag = part.strip().casefold()
+            tag = folded.get(tag, tag)
+            if tag and tag not in tags:
+                tags.append(tag)
+        return "|".join(tags)
+
+    blank = is_blank(series)
+    return by_distinct_value(series.where(~blank), canonical).fillna("").astype("str")

@@ -1,0 +1,55 @@
+"""Input problems and the error that carries them.
+
+Every reader reports what is wrong as `Problem` records rather than raising on
+the first one, so that a user fixing a file sees all of its faults at once.
+The message format is fixed by the data contract:
+``FILE: row N, column C: got 'V'; expected ...`` (header = row 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_SHOWN_VALUE = 60
+
+
+def quote_value(value: object) -> str:
+    """Show a cell value in a message: quoted, control characters escaped, long values cut."""
+    text = str(value)
+    if len(text) > MAX_SHOWN_VALUE:
+        text = text[:MAX_SHOWN_VALUE] + "..."
+    escaped = text.encode("unicode_escape").decode("ascii").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One fault in one input: where it is, what was there and what was expected."""
+
+    file: str
+    row: int
+    column: str
+    got: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: got {self.got}; expected {self.expected}"
+
+
+class InputError(Exception):
+    """Raised when inputs are unusable; holds every problem found (exit status 2)."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self, limit: int = 20) -> list[str]:
+        """The first `limit` problems, one per line, then a count of the rest."""
+        shown = [str(problem) for problem in self.problems[:limit]]
+        hidden = len(self.problems) - limit
+        if hidden > 0:
+            shown.append(f"... and {hidden} more problem{'s' if hidden > 1 else ''}")
+        return shown

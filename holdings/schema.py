@@ -1,0 +1,210 @@
+"""Declared table schemas: one `TableSchema` per input, checked with pandera.
+
+A schema is a list of `Field`s (name, kind, presence, emptiness, allowed
+values) plus row `Rule`s that involve several columns. Validation runs in two
+stages because a typed frame cannot hold an unreadable cell: first each column
+is converted (`holdings.coerce`), unreadable cells becoming problems; then the
+typed frame goes through the pandera schema built from the same declaration,
+whose failure cases become problems too. Every problem names the file, the
+row (header = row 1), the column, the raw value and what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from holdings import coerce
+from holdings.problems import InputError, Problem, quote_value
+from holdings.tabular import FIRST_DATA_ROW, RawTable
+
+Kind = Literal["date", "id", "text", "number", "integer", "bool", "enum", "tags"]
+
+EXPECTED_BY_KIND: dict[str, str] = {
+    "date": "a date as YYYY-MM-DD or DD/MM/YYYY",
+    "number": "a number",
+    "integer": "a whole number",
+    "bool": "true/false, 1/0, oui/non, vrai/faux or yes/no",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check on typed rows; rows where `holds` is False are problems in `column`."""
+
+    column: str
+    expected: str
+    holds: Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an input table as the contract declares it."""
+
+    name: str
+    kind: Kind
+    required: bool = True
+    nullable: bool = False
+    allowed: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+    def expected(self) -> str:
+        if self.kind == "enum":
+            return "one of " + ", ".join(self.allowed)
+        if self.kind == "tags":
+            return "|-separated tags among " + ", ".join(self.allowed)
+        return EXPECTED_BY_KIND.get(self.kind, "a value")
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The columns of one input table and the rules across them."""
+
+    name: str
+    fields: tuple[Field, ...]
+    rules: tuple[Rule, ...] = field(default=())
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def at_least(column: str, bound: float) -> Rule:
+    return Rule(column, f"a number >= {bound:g}", lambda frame: frame[column].isna() | (frame[column] >= bound))
+
+
+def between(column: str, low: float, high: float) -> Rule:
+    return Rule(column, f"a number from {low:g} to {high:g}",
+                lambda frame: frame[column].isna() | frame[column].between(low, high))
+
+
+def validate(raw: RawTable, schema: TableSchema, spellings: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
+    """Typed frame of the schema's columns, or `InputError` with every problem found."""
+    frame = raw.frame
+    missing = [f for f in schema.fields if f.required and f.name not in frame.columns]
+    if missing:
+        found = ", ".join(map(str, frame.columns)) or "none"
+        raise InputError([Problem(raw.source, 1, f.name, "no such column",
+                                  f"a column named {f.name} (columns found: {found})") for f in missing])
+    numeric = [f.name for f in schema.fields if f.kind in ("number", "integer") and f.name in frame.columns]
+    if raw.dialect.get("format") in ("csv", "xlsx") or any(frame[c].dtype == object for c in numeric):
+        raw.dialect["decimal"] = coerce.detect_decimal_mark(frame[c] for c in numeric)
+    decimal = raw.dialect.get("decimal", ".")
+
+    typed: dict[str, pd.Series] = {}
+    unreadable: list[tuple[Field, np.ndarray]] = []
+    for spec in schema.fields:
+        cells = frame[spec.name] if spec.name in frame.columns else pd.Series("", index=frame.index, dtype="str")
+        values, bad = _convert(spec, cells, decimal, spellings.get(spec.name, {}))
+        typed[spec.name] = values
+        unreadable.append((spec, bad | (~bad & ~spec.nullable & coerce.is_blank(cells))))
+    typed_frame = pd.DataFrame(typed, index=frame.index)
+
+    problems: list[Problem] = []
+    for spec, bad in unreadable:
+        for position in np.flatnonzero(bad):
+            problems.append(_problem(raw, position, spec.name, spec.expected(), blank_ok=spec.nullable))
+    problems.extend(_pandera_problems(raw, schema, typed_frame, unreadable))
+    if problems:
+        order = {name: i for i, name in enumerate(schema.names)}
+        problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
+        raise InputError(problems)
+    return typed_frame
+
+
+def _convert(spec: Field, cells: pd.Series, decimal: str,
+             spellings: Mapping[str, str]) -> tuple[pd.Series, np.ndarray]:
+    none = np.zeros(len(cells), dtype=bool)
+    if spec.kind == "date":
+        return coerce.to_date(cells)
+    if spec.kind == "number":
+        return coerce.to_number(cells, decimal)
+    if spec.kind == "integer":
+        return coerce.to_integer(cells, decimal)
+    if spec.kind == "bool":
+        return coerce.to_bool(cells, spellings)
+    if spec.kind == "enum":
+        return coerce.to_enum(cells, spellings), none
+    if spec.kind == "tags":
+        return coerce.to_tags(cells, spellings), none
+    return coerce.to_text(cells), none
+
+
+def _problem(raw: RawTable, position: int, column: str, expected: str, blank_ok: bool = True) -> Problem:
+    cell = raw.frame[column].iloc[position] if column in raw.frame.columns else ""
+    empty = cell is None or (isinstance(cell, float) and np.isnan(cell)) or str(cell) == ""
+    got = "an empty cell" if empty else quote_value(cell)
+    if empty and not blank_ok:
+        expected = "a value: " + expected if expected != "a value" else expected
+    return Problem(raw.source, position + FIRST_DATA_ROW, column, got, expected)
+
+
+def _pandera_schema(schema: TableSchema) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
+    """Build the pandera schema; each check is named so its failures map back to a rule."""
+    rules: dict[str, Rule] = {}
+    columns = {}
+    for spec in schema.fields:
+        checks = []
+        if spec.kind in ("enum", "tags"):
+            allowed = set(spec.allowed)
+            if spec.kind == "enum":
+                rule = Rule(spec.name, spec.expected(), lambda f, c=spec.name, a=allowed: f[c].isin(a) | (f[c] == ""))
+            else:
+                rule = Rule(spec.name, spec.expected(),
+                            lambda f, c=spec.name, a=allowed | {""}: coerce.by_distinct_value(
+                                f[c], lambda v: set(v.split("|")) <= a).astype(bool))
+            rules[f"rule{len(rules)}"] = rule
+        for rule in spec.rules:
+            rules[f"rule{len(rules)}"] = rule
+        columns[spec.name] = pa.Column(nullable=True, checks=checks, coerce=False)
+    for rule in schema.rules:
+        rules[f"rule{len(rules)}"] = rule
+    frame_checks = [pa.Check(lambda f, r=rule: r.holds(f).fillna(True).astype(bool), name=key)
+                    for key, rule in rules.items()]
+    return pa.DataFrameSchema(columns, checks=frame_checks, strict=False), rules
+
+
+def _pandera_problems(raw: RawTable, schema: TableSchema, typed: pd.DataFrame,
+                      unreadable: list[tuple[Field, np.ndarray]]) -> list[Problem]:
+    """Run the pandera schema on the typed frame; skip cells already reported as unreadable."""
+    pandera_schema, rules = _pandera_schema(schema)
+    try:
+        pandera_schema.validate(typed, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    already = {spec.name: bad for spec, bad in unreadable}
+    problems = []
+    failing = cases[cases["check"].isin(list(rules))][["check", "index"]].drop_duplicates()
+    for key, index in failing.itertuples(index=False):
+        rule = rules[key]
+        position = typed.index.get_loc(index)
+        if already.get(rule.column, np.zeros(0))[position:position + 1].any():
+            continue
+        problems.append(_problem(raw, position, rule.column, rule.expected))
+    return problems
+
+
+def duplicates(frame: pd.DataFrame, key: list[str], rows: pd.Series, files: pd.Series,
+               column: str, describe: Callable[[pd.Series], str]) -> list[Problem]:
+    """Report each duplicate of `key` at its later row, naming the first occurrence."""
+    later = frame.duplicated(key, keep="first").to_numpy()
+    if not later.any():
+        return []
+    first_position = frame.groupby(key, sort=False, dropna=False).ngroup()
+    first_of_group = pd.Series(np.arange(len(frame)), index=frame.index).groupby(first_position.to_numpy()).transform("min")
+    problems = []
+    for position in np.flatnonzero(later):
+        original = int(first_of_group.iloc[position])
+        where = f"row {rows.iloc[original]}"
+        if files.iloc[original] != files.iloc[position]:
+            where = f"{files.iloc[original]} {where}"
+        problems.append(Problem(files.iloc[position], int(rows.iloc[position]), column,
+                                quote_value(describe(frame.iloc[position])),
+                                f"a unique {' + '.join(key)} (already at {where})"))
+    return problems

@@ -1,0 +1,258 @@
+"""The one table reader shared by every input: CSV, XLSX and Parquet into a raw frame.
+
+It only gets cells out of a file and normalises the header; it knows nothing of
+any column's meaning (that is the schemas' job). CSV cells stay text, because
+whether `1.234` means 1234 depends on the decimal mark, which is detected per
+file from the numeric columns once the schema says which those are. What was
+detected (format, encoding, delimiter, later the decimal mark) is kept in
+`RawTable.dialect` for the manifest.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from holdings.problems import InputError, Problem, quote_value
+
+UTF8_BOM = b"\xef\xbb\xbf"
+DELIMITERS = (",", ";")
+FIRST_DATA_ROW = 2  # the header is row 1 in every format
+
+
+@dataclass
+class RawTable:
+    """Cells of one input table, header normalised, with where it came from."""
+
+    source: str
+    frame: pd.DataFrame
+    dialect: dict[str, Any] = field(default_factory=dict)
+    sha256: str | None = None
+    path: Path | None = None
+
+
+def normalise_header(names: list[str], column_map: dict[str, str], source: str) -> list[str]:
+    """Trim and case-fold header names, map back-office names onto contract names."""
+    mapping = {key.strip().casefold(): value.strip().casefold() for key, value in column_map.items()}
+    normalised = []
+    problems = []
+    for name in names:
+        key = str(name).strip().casefold()
+        normalised.append(mapping.get(key, key))
+    seen: dict[str, int] = {}
+    for position, name in enumerate(normalised):
+        if name in seen:
+            problems.append(
+                Problem(source, 1, name, quote_value(names[position]),
+                        f"each column once (also column {seen[name] + 1} of the header)")
+            )
+        seen.setdefault(name, position)
+    if problems:
+        raise InputError(problems)
+    return normalised
+
+
+def split_sheet(location: str | Path) -> tuple[Path, str | None]:
+    """`book.xlsx#Sheet` names a sheet; anything else is a plain path."""
+    text = str(location)
+    if "#" in text:
+        base, sheet = text.rsplit("#", 1)
+        if base.lower().endswith((".xlsx", ".xlsm")):
+            return Path(base), sheet
+    return Path(text), None
+
+
+def read_table(location: str | Path | pd.DataFrame, column_map: dict[str, str],
+               name: str | None = None) -> RawTable:
+    """Read one table from a path (CSV, XLSX, Parquet) or take a DataFrame as it is."""
+    if isinstance(location, pd.DataFrame):
+        source = name or "<DataFrame>"
+        frame = location.reset_index(drop=True).copy()
+        frame.columns = normalise_header([str(c) for c in frame.columns], column_map, source)
+        return RawTable(source, _trim_text_columns(frame), {"format": "dataframe"})
+    path, sheet = split_sheet(location)
+    source = path.name if sheet is None else f"{path.name}#{sheet}"
+    if not path.is_file():
+        raise InputError(Problem(source, 1, "", quote_value(str(path)), "an existing file"))
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        table = _read_xlsx(data, sheet, source, column_map)
+    elif suffix in (".parquet", ".pq"):
+        table = _read_parquet(data, source, column_map)
+    else:
+        table = _read_csv(data, source, column_map)
+    table.path = path
+    return table
+
+
+def _trim_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Trim every text cell (the contract's normalisation); other cells are left alone."""
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(series.dtype):
+            frame[column] = series.str.strip()
+        elif pd.api.types.is_object_dtype(series.dtype):
+            frame[column] = series.map(lambda v: v.strip() if isinstance(v, str) else v)
+    return frame
+
+
+def _empty_file(source: str) -> InputError:
+    return InputError(Problem(source, 1, "", "an empty file", "a header row naming the columns"))
+
+
+# ---------------------------------------------------------------- CSV
+
+def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
+    """Decode as UTF-8 (with or without BOM), else Windows-1252; say which."""
+    if data.startswith(UTF8_BOM):
+        encoding, body = "utf-8-sig", data[len(UTF8_BOM):]
+    else:
+        encoding, body = "utf-8", data
+    try:
+        return body.decode("utf-8"), encoding
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError as error:
+        raise InputError(Problem(source, 1, "", f"undecodable byte at offset {error.start}",
+                                 "text in UTF-8 or Windows-1252")) from None
+
+
+def detect_delimiter(text: str) -> tuple[str, list[str]]:
+    """Pick `,` or `;`: whichever splits the header record into more fields."""
+    best: tuple[int, str, list[str]] | None = None
+    for delimiter in DELIMITERS:
+        try:
+            header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if best is None or len(header) > best[0]:
+            best = (len(header), delimiter, header)
+    if best is None:
+        return ",", []
+    return best[1], best[2]
+
+
+def _read_csv(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
+    text, encoding = decode_csv_bytes(data, source)
+    if not text.strip():
+        raise _empty_file(source)
+    delimiter, header = detect_delimiter(text)
+    if not header or all(not cell.strip() for cell in header):
+        raise _empty_file(source)
+    names = normalise_header(header, column_map, source)
+    utf8 = text.encode("utf-8")
+    ragged: list[int] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        ragged.append(row.number or 0)
+        return "skip"
+
+    positional = [f"c{i}" for i in range(len(names))]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pacsv.ReadOptions(column_names=positional, skip_rows=1, use_threads=True,
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in positional},
+                                                 strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+        raise InputError(Problem(source, 1, "", quote_value(str(error).splitlines()[0]),
+                                 "a well-formed CSV file")) from None
+    if ragged:
+        raise InputError(_ragged_records(text, delimiter, len(names), source))
+    columns = {
+        name: pc.utf8_trim_whitespace(table.column(position)).to_pandas()
+        for position, name in enumerate(names)
+    }
+    frame = pd.DataFrame(columns)
+    dialect = {"format": "csv", "encoding": encoding, "delimiter": delimiter, "rows": len(frame)}
+    return RawTable(source, frame, dialect, _sha256(data))
+
+
+def _ragged_records(text: str, delimiter: str, width: int, source: str) -> list[Problem]:
+    """Re-read with the csv module to name ragged records by record number (error path only)."""
+    problems = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for number, record in enumerate(reader, start=1):
+        if number == 1 or not record:
+            continue
+        if len(record) != width:
+            problems.append(Problem(source, number, "", f"{len(record)} fields",
+                                    f"{width} fields, as in the header"))
+    return problems or [Problem(source, 1, "", "records of uneven width", f"{width} fields per record")]
+
+
+# ---------------------------------------------------------------- XLSX
+
+def _read_xlsx(data: bytes, sheet: str | None, source: str, column_map: dict[str, str]) -> RawTable:
+    import openpyxl  # imported here: only XLSX inputs pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a corrupt archive
+        raise InputError(Problem(source, 1, "", quote_value(type(error).__name__),
+                                 "a readable XLSX workbook")) from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InputError(Problem(source, 1, "", quote_value(sheet),
+                                     f"a sheet among {', '.join(book.sheetnames)}"))
+        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    while rows and all(cell is None or str(cell).strip() == "" for cell in rows[-1]):
+        rows.pop()
+    if not rows or all(cell is None for cell in rows[0]):
+        raise _empty_file(source)
+    header = rows[0]
+    width = max(i + 1 for i, cell in enumerate(header) if cell is not None)
+    names = normalise_header([("" if c is None else str(c)) for c in header[:width]], column_map, source)
+    body = [(row + [None] * width)[:width] for row in rows[1:]]
+    frame = pd.DataFrame(body, columns=names, dtype=object)
+    frame = frame.map(lambda v: "" if v is None else v)
+    dialect = {"format": "xlsx", "sheet": worksheet.title, "rows": len(frame)}
+    return RawTable(source, _trim_text_columns(frame), dialect, _sha256(data))
+
+
+# ---------------------------------------------------------------- Parquet
+
+def _read_parquet(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as error:
+        raise InputError(Problem(source, 1, "", quote_value(str(error).splitlines()[0]),
+                                 "a readable Parquet file")) from None
+    if table.num_columns == 0:
+        raise _empty_file(source)
+    names = normalise_header(table.column_names, column_map, source)
+    columns = {}
+    for position, name in enumerate(names):
+        column = table.column(position)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.utf8_trim_whitespace(column)
+        columns[name] = column.to_pandas()
+    frame = pd.DataFrame(columns)
+    dialect = {"format": "parquet", "rows": len(frame)}
+    return RawTable(source, frame, dialect, _sha256(data))
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()

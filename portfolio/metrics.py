@@ -1,0 +1,121 @@
+"""The contract's metrics per snapshot and perimeter, from the contributions table.
+
+Every metric is a ratio of grouped sums: first the sums (V, Ve, Vc, FE,
+value-weighted intensities...) per snapshot for each perimeter, then one
+`ratio` kernel that writes an empty value, never 0 or infinity, when the
+denominator is 0 or negative. Sums run over rows in (as_of, holding_id) order
+with `np.bincount`, a single sequential pass, so a rerun or a permuted input
+gives the same bits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+PERIMETERS = ("total", "yield", "strategic", "listed_yield")
+HEALTH_PERIMETERS = ("strategic",)
+TERRITORIAL_PERIMETERS = ("yield", "total")
+PER_MEUR = 1e6
+
+
+def perimeter_masks(contributions: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Which rows belong to each perimeter (they overlap: total holds them all)."""
+    bucket = contributions["bucket"].to_numpy()
+    in_yield = bucket == "yield"
+    return {
+        "total": np.ones(len(contributions), dtype=bool),
+        "yield": in_yield,
+        "strategic": bucket == "strategic",
+        "listed_yield": in_yield & contributions["listed"].to_numpy(dtype=bool),
+    }
+
+
+def ratio(numerator: np.ndarray, denominator: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """The weighted-share kernel: numerator / (denominator / scale), empty (NaN) when denominator <= 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / (denominator / scale), np.nan)
+
+
+def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapshots: int,
+                 rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Grouped sums per snapshot over the rows selected by `rows` (one perimeter)."""
+    def total(values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        keep = rows if where is None else rows & where
+        return np.bincount(snapshot_codes[keep], weights=values[keep], minlength=snapshots)
+
+    value = contributions["market_value_eur"].to_numpy(dtype="float64")
+    covered = contributions["covered"].to_numpy(dtype=bool)
+    waci = contributions["waci_covered"].to_numpy(dtype=bool)
+    evic = contributions["evic_eur"].to_numpy(dtype="float64")
+    emissions = contributions["emissions_tco2e"].to_numpy(dtype="float64")
+    revenue = contributions["revenue_eur"].to_numpy(dtype="float64")
+    quality = contributions["data_quality"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        intensity = emissions / (revenue / PER_MEUR)
+    scored = covered & ~np.isnan(quality)
+    sums = {
+        "V": total(value),
+        "Ve": total(value, contributions["eligible"].to_numpy(dtype=bool)),
+        "Vc": total(value, covered),
+        "FE": total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), covered),
+        "Vw": total(value, waci),
+        "VwI": total(value * intensity, waci),
+        "Vq": total(value, scored),
+        "VqQ": total(value * quality, scored),
+        "health": total(value, contributions["health"].to_numpy(dtype=bool)),
+        "territorial": total(value, contributions["territorial"].to_numpy(dtype=bool)),
+    }
+    eligible_with_record = contributions["eligible"].to_numpy(dtype=bool) & (evic > 0)
+    for scope in (1, 2, 3):
+        scope_emissions = contributions[f"scope{scope}_tco2e"].to_numpy(dtype="float64")
+        scope_covered = eligible_with_record & ~np.isnan(scope_emissions)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            financed = value / evic * scope_emissions
+        sums[f"FE{scope}"] = total(financed, scope_covered)
+    return sums
+
+
+# metric name -> (formula over the sums, perimeters it is written for)
+METRICS: dict[str, tuple[Callable[[dict[str, np.ndarray]], np.ndarray], tuple[str, ...]]] = {
+    "value_eur": (lambda s: s["V"], PERIMETERS),
+    "eligible_value_eur": (lambda s: s["Ve"], PERIMETERS),
+    "covered_value_eur": (lambda s: s["Vc"], PERIMETERS),
+    "coverage_ratio": (lambda s: ratio(s["Vc"], s["V"]), PERIMETERS),
+    "coverage_eligible_ratio": (lambda s: ratio(s["Vc"], s["Ve"]), PERIMETERS),
+    "financed_emissions_tco2e": (lambda s: s["FE"], PERIMETERS),
+    "financed_emissions_scope1_tco2e": (lambda s: s["FE1"], PERIMETERS),
+    "financed_emissions_scope2_tco2e": (lambda s: s["FE2"], PERIMETERS),
+    "financed_emissions_scope3_tco2e": (lambda s: s["FE3"], PERIMETERS),
+    "carbon_footprint_tco2e_per_meur": (lambda s: ratio(s["FE"], s["Vc"], PER_MEUR), PERIMETERS),
+    "carbon_footprint_sfdr_tco2e_per_meur": (lambda s: ratio(s["FE"], s["V"], PER_MEUR), PERIMETERS),
+    "waci_tco2e_per_meur_revenue": (lambda s: ratio(s["VwI"], s["Vw"]), PERIMETERS),
+    "ghg_intensity_sfdr_tco2e_per_meur_revenue": (lambda s: ratio(s["VwI"], s["V"]), PERIMETERS),
+    "data_quality_score": (lambda s: ratio(s["VqQ"], s["Vq"]), PERIMETERS),
+    "health_value_eur": (lambda s: s["health"], HEALTH_PERIMETERS),
+    "health_share": (lambda s: ratio(s["health"], s["V"]), HEALTH_PERIMETERS),
+    "territorial_value_eur": (lambda s: s["territorial"], TERRITORIAL_PERIMETERS),
+    "territorial_share": (lambda s: ratio(s["territorial"], s["V"]), TERRITORIAL_PERIMETERS),
+}
+
+
+def compute_metrics(contributions: pd.DataFrame) -> pd.DataFrame:
+    """`metrics.csv` as a frame: as_of, perimeter, metric, value, sorted by the contract's key."""
+    snapshot_codes, snapshots = pd.factorize(contributions["as_of"], sort=True)
+    parts = []
+    for perimeter, rows in perimeter_masks(contributions).items():
+        sums = compute_sums(contributions, snapshot_codes, len(snapshots), rows)
+        for metric, (formula, perimeters) in METRICS.items():
+            if perimeter in perimeters:
+                parts.append(pd.DataFrame({"as_of": snapshots, "perimeter": perimeter, "metric": metric,
+                                           "value": formula(sums)}))
+    metrics = pd.concat(parts, ignore_index=True)
+    return metrics.sort_values(["as_of", "perimeter", "metric"], kind="stable", ignore_index=True)
+
+
+def metric_series(metrics: pd.DataFrame, perimeter: str, metric: str) -> pd.Series:
+    """One metric over time for one perimeter, indexed by snapshot date."""
+    rows = metrics[(metrics["perimeter"] == perimeter) & (metrics["metric"] == metric)]
+    return rows.set_index("as_of")["value"]

@@ -1,0 +1,119 @@
+"""`analyze()`: read the inputs, compute every figure, return a `Result` of frames.
+
+This is the public entry point the CLI wraps. It reads (holdings/,
+esg_scores/), computes (portfolio/ modules, frames in and frames out) and
+returns; it never writes or draws. Writing the run folder is
+`portfolio.rundir.write_run`; rendering is `reports/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from esg_scores import read_issuers
+from holdings import RawTable, read_holdings
+from portfolio.exposure import build_contributions
+from portfolio.gaps import MISSING_BASELINE, gap_warnings, run_warning, sort_warnings
+from portfolio.metrics import compute_metrics
+from portfolio.pai import compute_pai
+from portfolio.settings import Settings, load_settings
+from portfolio.trajectory import Baseline, compute_trajectory, find_baselines
+
+Table = str | Path | pd.DataFrame
+SAMPLE_PACKAGE = "portfolio.sample"
+SAMPLE_HOLDINGS = "holdings.csv"
+SAMPLE_ISSUERS = "issuers.csv"
+
+
+@dataclass
+class InputRecord:
+    """What was read from one input: its role, name, hash and the detected dialect."""
+
+    role: str
+    file: str
+    sha256: str | None
+    dialect: dict[str, Any]
+    path: Path | None = None
+
+    @classmethod
+    def of(cls, role: str, table: RawTable) -> InputRecord:
+        return cls(role, table.source, table.sha256, dict(table.dialect), table.path)
+
+
+@dataclass
+class Result:
+    """Every figure of one run, as frames, with the settings and inputs that made them."""
+
+    metrics: pd.DataFrame
+    trajectory: pd.DataFrame
+    pai: pd.DataFrame
+    contributions: pd.DataFrame
+    warnings: pd.DataFrame
+    settings: Settings
+    baselines: list[Baseline]
+    inputs: list[InputRecord] = field(default_factory=list)
+    sample: bool = False
+
+    def latest(self, perimeter: str, metric: str) -> float:
+        """The value of one metric at the latest snapshot (NaN when empty)."""
+        rows = self.metrics[(self.metrics["perimeter"] == perimeter) & (self.metrics["metric"] == metric)]
+        return float(rows.sort_values("as_of")["value"].iloc[-1]) if len(rows) else float("nan")
+
+
+def sample_paths() -> tuple[Path, Path]:
+    """The bundled sample book: holdings and issuer files shipped inside the package."""
+    folder = resources.files(SAMPLE_PACKAGE)
+    return Path(str(folder / SAMPLE_HOLDINGS)), Path(str(folder / SAMPLE_ISSUERS))
+
+
+def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | None = None,
+            settings: Settings | str | Path | dict[str, Any] | None = None,
+            progress: Callable[[str], None] | None = None) -> Result:
+    """Compute every figure of the data contract from holdings and issuer tables.
+
+    `holdings` is one table or a list of them (paths to CSV/XLSX/Parquet or
+    DataFrames); with neither `holdings` nor `issuers`, the bundled sample is
+    used. Raises `holdings.InputError` listing every input problem.
+    """
+    step = progress or (lambda _: None)
+    if (holdings is None) != (issuers is None):
+        raise ValueError("give both holdings and issuers, or neither for the bundled sample")
+    sample = holdings is None
+    if sample:
+        holdings, issuers = sample_paths()
+    sources = list(holdings) if isinstance(holdings, (list, tuple)) else [holdings]
+    config = load_settings(settings)
+
+    step("reading holdings")
+    positions, holding_tables = read_holdings(sources, config.columns, config.values, config.health_purposes)
+    step("reading issuers")
+    records, issuer_table = read_issuers(issuers, config.columns, config.values)
+    step("computing contributions")
+    contributions = build_contributions(positions, records, config)
+    step("computing metrics")
+    metrics = compute_metrics(contributions)
+    pai = compute_pai(metrics)
+    baselines = find_baselines(metrics, config.trajectory)
+    trajectory = compute_trajectory(metrics, config.trajectory, baselines)
+    warnings = [gap_warnings(contributions, config.scopes)]
+    for baseline in baselines:
+        if baseline.value is None:
+            warnings.append(run_warning(MISSING_BASELINE, _missing_baseline_detail(baseline, config)))
+    inputs = [InputRecord.of("holdings", table) for table in holding_tables]
+    inputs.append(InputRecord.of("issuers", issuer_table))
+    return Result(metrics=metrics, trajectory=trajectory, pai=pai, contributions=contributions,
+                  warnings=sort_warnings(pd.concat(warnings, ignore_index=True)), settings=config,
+                  baselines=baselines, inputs=inputs, sample=sample)
+
+
+def _missing_baseline_detail(baseline: Baseline, settings: Settings) -> str:
+    key = "baseline_footprint" if baseline.metric.startswith("carbon") else "baseline_financed_emissions"
+    return (f"no baseline for {baseline.metric}: no listed_yield value in a snapshot dated "
+            f"{settings.trajectory.baseline_date.isoformat()} and no [trajectory] {key} setting; "
+            "add the baseline snapshot to the holdings or freeze the figure in the settings")
