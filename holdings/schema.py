@@ -92,7 +92,8 @@ def validate(raw: RawTable, schema: TableSchema, spellings: Mapping[str, Mapping
         raise InputError([Problem(raw.source, 1, f.name, "no such column",
                                   f"a column named {f.name} (columns found: {found})") for f in missing])
     numeric = [f.name for f in schema.fields if f.kind in ("number", "integer") and f.name in frame.columns]
-    if raw.dialect.get("format") in ("csv", "xlsx") or any(frame[c].dtype == object for c in numeric):
+    text_numbers = any(not pd.api.types.is_numeric_dtype(frame[c].dtype) for c in numeric)  # object or `str`
+    if raw.dialect.get("format") in ("csv", "xlsx") or text_numbers:
         raw.dialect["decimal"] = coerce.detect_decimal_mark(frame[c] for c in numeric)
     decimal = raw.dialect.get("decimal", ".")
 

@@ -48,7 +48,8 @@ CONTRIBUTION_COLUMNS = [
 
 def attributed(value: np.ndarray, company_value: np.ndarray, emissions: np.ndarray) -> np.ndarray:
     """The attribution kernel: the share of a company's emissions a position finances."""
-    return value / company_value * emissions
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return value / company_value * emissions
 
 
 def configured_emissions(records: pd.DataFrame, scopes: Sequence[int]) -> np.ndarray:

@@ -1,0 +1,96 @@
+"""The run folder: contract CSV format, byte-identical reruns, manifest hashes, atomic writing."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import portfolio
+from portfolio.manifest import sha256_file
+from reports.csv_files import format_csv
+from test_metrics import holdings_frame, issuers_frame
+
+OUTPUTS = ["contributions.csv", "manifest.json", "metrics.csv", "pai.csv", "trajectory.csv", "warnings.csv"]
+
+
+@pytest.fixture(scope="module")
+def result() -> portfolio.Result:
+    return portfolio.analyze(holdings_frame(), issuers_frame())
+
+
+def test_csv_format_is_the_contracts() -> None:
+    frame = pd.DataFrame({
+        "as_of": pd.to_datetime(["2023-12-31", "2024-01-31"]).astype("datetime64[s]"),
+        "name": ['Crédit & Santé, "SA"', "line\nbreak"], "value": [0.1, np.nan],
+        "flag": [True, False], "year": pd.array([2022, None], dtype="Int64"), "empty": ["", "x"],
+    })
+    assert format_csv(frame).decode("utf-8") == (
+        "as_of,name,value,flag,year,empty\n"
+        '2023-12-31,"Crédit & Santé, ""SA""",0.1,true,2022,\n'
+        '2024-01-31,"line\nbreak",,false,,x\n'
+    )
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_numbers_read_back_to_the_same_double(number: float) -> None:
+    text = format_csv(pd.DataFrame({"x": [number]})).decode().splitlines()[1]
+    assert float(text) == number and "np." not in text
+    assert math.copysign(1, float(text)) == math.copysign(1, number)
+
+
+def test_reruns_are_byte_identical(tmp_path: Path, result: portfolio.Result) -> None:
+    first = portfolio.write_run(result, tmp_path / "a")
+    second = portfolio.write_run(portfolio.analyze(holdings_frame(), issuers_frame()), tmp_path / "b")
+    for name in OUTPUTS:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_manifest_records_settings_inputs_and_output_hashes(tmp_path: Path, result: portfolio.Result) -> None:
+    out = portfolio.write_run(result, tmp_path / "run")
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["package_version"] == portfolio.__version__
+    assert manifest["methodology_version"] == portfolio.METHODOLOGY_VERSION
+    assert manifest["settings"]["trajectory"]["reduction"] == 0.5
+    assert [i["role"] for i in manifest["inputs"]] == ["holdings", "issuers"]
+    for name, digest in manifest["outputs"].items():
+        assert sha256_file(out / name) == digest
+    assert set(manifest["outputs"]) == set(OUTPUTS) - {"manifest.json"}
+
+
+def test_outputs_use_lf_utf8_without_bom_and_sorted_keys(tmp_path: Path, result: portfolio.Result) -> None:
+    out = portfolio.write_run(result, tmp_path / "run")
+    metrics = (out / "metrics.csv").read_bytes()
+    assert not metrics.startswith(b"\xef\xbb\xbf") and b"\r" not in metrics
+    frame = pd.read_csv(out / "metrics.csv", keep_default_na=False, dtype=str)
+    keys = list(zip(frame["as_of"], frame["perimeter"], frame["metric"]))
+    assert keys == sorted(keys)
+    assert (frame["value"] != "0").any() and "nan" not in set(frame["value"].str.lower())
+
+
+def test_existing_out_is_refused_then_replaced_with_force(tmp_path: Path, result: portfolio.Result) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "old.txt").write_text("previous run")
+    with pytest.raises(portfolio.InputError):
+        portfolio.write_run(result, out)
+    assert (out / "old.txt").exists()
+    portfolio.write_run(result, out, force=True)
+    assert not (out / "old.txt").exists() and (out / "metrics.csv").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]  # no temporary sibling left
+
+
+def test_failed_write_leaves_nothing(tmp_path: Path, result: portfolio.Result) -> None:
+    def broken(_result: portfolio.Result, _path: Path) -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        portfolio.write_run(result, tmp_path / "run", extra_writers={"report.html": broken})
+    assert list(tmp_path.iterdir()) == []
