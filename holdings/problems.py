@@ -14,12 +14,26 @@ MAX_SHOWN_VALUE = 60
 
 
 def quote_value(value: object) -> str:
-    """Show a cell value in a message: quoted, control characters escaped, long values cut."""
+    """Show a cell value in a message: quoted, control characters escaped, long values cut.
+
+    Printable characters, accented letters and symbols included, are shown as
+    they are (`'Crédit'`, `'12 k€'`); tabs, newlines, no-break spaces and other
+    invisible characters are escaped (`'1\\xa0234'`) so the line stays one line
+    and shows what is really in the cell.
+    """
     text = str(value)
     if len(text) > MAX_SHOWN_VALUE:
         text = text[:MAX_SHOWN_VALUE] + "..."
-    escaped = text.encode("unicode_escape").decode("ascii").replace("'", "\\'")
+    escaped = "".join(_escape(char) for char in text)
     return f"'{escaped}'"
+
+
+def _escape(char: str) -> str:
+    if char in "'\\":
+        return "\\" + char
+    if char.isprintable():
+        return char
+    return char.encode("unicode_escape").decode("ascii")
 
 
 @dataclass(frozen=True, order=True)

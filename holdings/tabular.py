@@ -152,6 +152,8 @@ def _read_csv(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
     if not header or all(not cell.strip() for cell in header):
         raise _empty_file(source)
     names = normalise_header(header, column_map, source)
+    if not text.endswith(("\n", "\r")):
+        text += "\n"  # Arrow cannot skip a header row that has no line end (a header-only file)
     utf8 = text.encode("utf-8")
     ragged: list[int] = []
 
@@ -175,7 +177,7 @@ def _read_csv(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
         raise InputError(Problem(source, 1, "", quote_value(str(error).splitlines()[0]),
                                  "a well-formed CSV file")) from None
     if ragged:
-        raise InputError(_ragged_records(text, delimiter, len(names), source))
+        raise InputError(_ragged_records(text, delimiter, names, source))
     columns = {
         name: pc.utf8_trim_whitespace(table.column(position)).to_pandas()
         for position, name in enumerate(names)
@@ -185,16 +187,21 @@ def _read_csv(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
     return RawTable(source, frame, dialect, _sha256(data))
 
 
-def _ragged_records(text: str, delimiter: str, width: int, source: str) -> list[Problem]:
-    """Re-read with the csv module to name ragged records by record number (error path only)."""
+def _ragged_records(text: str, delimiter: str, names: list[str], source: str) -> list[Problem]:
+    """Re-read with the csv module to name ragged records by record number (error path only).
+
+    Blank lines are not records (Arrow skips them too), so numbers match the
+    rows reported for cell problems. The column named is the first one the
+    record has no field for, or the 1-based position of its first extra field.
+    """
+    width = len(names)
     problems = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for number, record in enumerate(reader, start=1):
-        if number == 1 or not record:
-            continue
-        if len(record) != width:
-            problems.append(Problem(source, number, "", f"{len(record)} fields",
-                                    f"{width} fields, as in the header"))
+    records = (record for record in csv.reader(io.StringIO(text), delimiter=delimiter) if record)
+    for number, record in enumerate(records, start=1):
+        if number > 1 and len(record) != width:
+            column = names[len(record)] if len(record) < width else str(width + 1)
+            problems.append(Problem(source, number, column, f"{len(record)} field{'' if len(record) == 1 else 's'}",
+                                    f"{width} fields, as in the header (quote values that contain {delimiter!r})"))
     return problems or [Problem(source, 1, "", "records of uneven width", f"{width} fields per record")]
 
 

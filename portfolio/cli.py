@@ -19,6 +19,7 @@ from portfolio.gaps import count_by_reason
 from portfolio.progress import Progress
 from portfolio.rundir import check_out_dir, write_run
 from portfolio.run import analyze
+from portfolio.status import trajectory_table
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -59,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze_parser.add_argument("--no-report", action="store_true",
                                 help="skip the HTML and workbook reports (CSV and manifest only)")
     analyze_parser.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
+    trajectory_parser = commands.add_parser(
+        "trajectory", help="print the latest snapshot against the 2030 path from a run folder",
+        description="Status, years ahead, projection and drift of the latest snapshot of a run folder.")
+    trajectory_parser.add_argument("--run", type=Path, required=True, metavar="DIR",
+                                   help="a run folder written by `portfolio analyze`")
     return parser
 
 
@@ -87,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "analyze":
             return run_analyze(args, parser)
+        if args.command == "trajectory":
+            print(trajectory_table(args.run))
+            return EXIT_OK
     except InputError as error:
         for line in error.lines():
             print(line, file=sys.stderr)

@@ -16,6 +16,7 @@ from portfolio.exposure import (GAP_REASONS, MISSING_EVIC, MISSING_ISSUER_ID, MI
 
 WARNING_COLUMNS = ["as_of", "holding_id", "issuer_id", "reason", "detail"]
 MISSING_BASELINE = "missing_baseline"
+NO_PROJECTION = "no_projection"
 
 
 def _record_label(rows: pd.DataFrame) -> pd.Series:
@@ -80,5 +81,5 @@ def sort_warnings(warnings: pd.DataFrame) -> pd.DataFrame:
 def count_by_reason(warnings: pd.DataFrame) -> dict[str, int]:
     """How many warnings of each reason, in a fixed order, for the stderr summary."""
     counts = warnings["reason"].value_counts()
-    order = [*GAP_REASONS, MISSING_BASELINE]
+    order = [*GAP_REASONS, MISSING_BASELINE, NO_PROJECTION]
     return {reason: int(counts[reason]) for reason in order if reason in counts}

@@ -51,6 +51,17 @@ def build_manifest(result: Result, outputs: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    """Stable JSON: sorted keys, two-space indent, UTF-8, final newline."""
-    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+def json_bytes(document: dict[str, Any]) -> bytes:
+    """Stable JSON: sorted keys, two-space indent, UTF-8, final newline, no NaN (null instead)."""
+    return (json.dumps(_no_nan(document), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+            + "\n").encode("utf-8")
+
+
+def _no_nan(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {key: _no_nan(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_no_nan(item) for item in value]
+    return value

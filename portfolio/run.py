@@ -18,12 +18,16 @@ import pandas as pd
 
 from esg_scores import read_issuers
 from holdings import RawTable, read_holdings
+from portfolio.attribution import compute_attribution
+from portfolio.drift import explain_drift
+from portfolio.evic_inflation import adjusted_metrics
 from portfolio.exposure import build_contributions
-from portfolio.gaps import MISSING_BASELINE, gap_warnings, run_warning, sort_warnings
-from portfolio.metrics import compute_metrics
+from portfolio.gaps import (MISSING_BASELINE, NO_PROJECTION, gap_warnings, run_warning, sort_warnings)
+from portfolio.metrics import compute_metrics, metric_series
 from portfolio.pai import compute_pai
+from portfolio.projection import MIN_SNAPSHOTS, PROJECTION_COLUMNS, ProjectionSummary, project
 from portfolio.settings import Settings, load_settings
-from portfolio.trajectory import Baseline, compute_trajectory, find_baselines
+from portfolio.trajectory import TRAJECTORY_PERIMETER, Baseline, compute_trajectory, find_baselines
 
 Table = str | Path | pd.DataFrame
 SAMPLE_PACKAGE = "portfolio.sample"
@@ -55,6 +59,11 @@ class Result:
     pai: pd.DataFrame
     contributions: pd.DataFrame
     warnings: pd.DataFrame
+    attribution: pd.DataFrame
+    attribution_issuers: pd.DataFrame
+    drift: pd.DataFrame
+    projection: pd.DataFrame
+    projection_summaries: list[ProjectionSummary]
     settings: Settings
     baselines: list[Baseline]
     inputs: list[InputRecord] = field(default_factory=list)
@@ -94,22 +103,53 @@ def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | No
     positions, holding_tables = read_holdings(sources, config.columns, config.values, config.health_purposes)
     step("reading issuers")
     records, issuer_table = read_issuers(issuers, config.columns, config.values)
-    step("computing contributions")
-    contributions = build_contributions(positions, records, config)
-    step("computing metrics")
-    metrics = compute_metrics(contributions)
-    pai = compute_pai(metrics)
-    baselines = find_baselines(metrics, config.trajectory)
-    trajectory = compute_trajectory(metrics, config.trajectory, baselines)
-    warnings = [gap_warnings(contributions, config.scopes)]
-    for baseline in baselines:
-        if baseline.value is None:
-            warnings.append(run_warning(MISSING_BASELINE, _missing_baseline_detail(baseline, config)))
     inputs = [InputRecord.of("holdings", table) for table in holding_tables]
     inputs.append(InputRecord.of("issuers", issuer_table))
+    return compute(positions, records, config, inputs=inputs, sample=sample, progress=step)
+
+
+def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings,
+            inputs: list[InputRecord] | None = None, sample: bool = False,
+            progress: Callable[[str], None] | None = None) -> Result:
+    """Every figure from validated holdings and issuer frames (frames in, frames out)."""
+    step = progress or (lambda _: None)
+    step("computing contributions")
+    contributions = build_contributions(positions, records, settings)
+    step("computing metrics")
+    metrics = compute_metrics(contributions)
+    baseline_date = pd.Timestamp(settings.trajectory.baseline_date)
+    if settings.trajectory.evic_inflation_adjustment:
+        metrics = pd.concat([metrics, adjusted_metrics(contributions, metrics, baseline_date)], ignore_index=True)
+        metrics = metrics.sort_values(["as_of", "perimeter", "metric"], kind="stable", ignore_index=True)
+    pai = compute_pai(metrics)
+    baselines = find_baselines(metrics, settings.trajectory)
+    trajectory = compute_trajectory(metrics, settings.trajectory, baselines)
+    step("attributing changes")
+    attribution, attribution_issuers = compute_attribution(contributions, baseline_date)
+    drift = explain_drift(trajectory, attribution, metrics)
+    warnings = [gap_warnings(contributions, settings.scopes)]
+    projections, summaries = [], []
+    for baseline in baselines:
+        if baseline.value is None:
+            warnings.append(run_warning(MISSING_BASELINE, _missing_baseline_detail(baseline, settings)))
+            continue
+        series = metric_series(metrics, TRAJECTORY_PERIMETER, baseline.metric)
+        projected = project(series, baseline.metric, baseline.value, settings.trajectory)
+        if projected is None:
+            warnings.append(run_warning(NO_PROJECTION, f"no projection of {baseline.metric}: "
+                                        f"{int(series.notna().sum())} snapshots with a value, "
+                                        f"at least {MIN_SNAPSHOTS} needed"))
+            continue
+        projections.append(projected[0])
+        summaries.append(projected[1])
+    projection = pd.concat(projections, ignore_index=True) if projections else \
+        pd.DataFrame({column: pd.Series(dtype="float64") for column in PROJECTION_COLUMNS})
     return Result(metrics=metrics, trajectory=trajectory, pai=pai, contributions=contributions,
-                  warnings=sort_warnings(pd.concat(warnings, ignore_index=True)), settings=config,
-                  baselines=baselines, inputs=inputs, sample=sample)
+                  warnings=sort_warnings(pd.concat(warnings, ignore_index=True)), attribution=attribution,
+                  attribution_issuers=attribution_issuers, drift=drift,
+                  projection=projection.sort_values(["as_of", "metric"], kind="stable", ignore_index=True),
+                  projection_summaries=summaries, settings=settings, baselines=baselines,
+                  inputs=inputs or [], sample=sample)
 
 
 def _missing_baseline_detail(baseline: Baseline, settings: Settings) -> str:

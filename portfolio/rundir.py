@@ -13,14 +13,19 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from dataclasses import asdict
+from typing import Any
+
 import pandas as pd
 
 from holdings.problems import InputError, Problem
-from portfolio.manifest import build_manifest, manifest_bytes, sha256_file
+from portfolio.manifest import build_manifest, json_bytes, sha256_file
+from portfolio.projection import MIN_SNAPSHOTS, MODEL_NAME
 from portfolio.run import Result
 from reports.csv_files import write_csv
 
 MANIFEST = "manifest.json"
+PROJECTION_SUMMARY = "projection_summary.json"
 
 
 def check_out_dir(out: Path, force: bool) -> None:
@@ -47,6 +52,19 @@ def output_tables(result: Result) -> dict[str, pd.DataFrame]:
         "pai.csv": result.pai,
         "contributions.csv": result.contributions,
         "warnings.csv": result.warnings,
+        "attribution.csv": result.attribution,
+        "attribution_issuers.csv": result.attribution_issuers,
+        "drift.csv": result.drift,
+        "projection.csv": result.projection,
+    }
+
+
+def projection_summary(result: Result) -> dict[str, Any]:
+    """The fitted trend per trajectory metric, or why there is none."""
+    return {
+        "model": MODEL_NAME,
+        "minimum_snapshots": MIN_SNAPSHOTS,
+        "metrics": {summary.metric: asdict(summary) for summary in result.projection_summaries},
     }
 
 
@@ -67,12 +85,13 @@ def write_run(result: Result, out: str | Path, force: bool = False,
             step(f"writing {name}")
             with (work / name).open("wb") as handle:
                 write_csv(frame, handle)
+        (work / PROJECTION_SUMMARY).write_bytes(json_bytes(projection_summary(result)))
         for name, writer in (extra_writers or {}).items():
             step(f"writing {name}")
             writer(result, work / name)
         for path in sorted(work.iterdir()):
             hashes[path.name] = sha256_file(path)
-        (work / MANIFEST).write_bytes(manifest_bytes(build_manifest(result, hashes)))
+        (work / MANIFEST).write_bytes(json_bytes(build_manifest(result, hashes)))
         _move_into_place(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

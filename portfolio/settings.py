@@ -33,6 +33,7 @@ class Trajectory:
     tolerance: float = 0.0
     baseline_footprint: float | None = None
     baseline_financed_emissions: float | None = None
+    evic_inflation_adjustment: bool = False  # extension: Regulation 2020/1818 Art. 7(3), side by side
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def _trajectory(reader: _Reader, data: Any) -> Trajectory:
         return default
     prefix = "trajectory."
     reader.unknown(data, {"baseline_date", "target_date", "reduction", "shape", "tolerance",
-                          "baseline_footprint", "baseline_financed_emissions"}, prefix)
+                          "baseline_footprint", "baseline_financed_emissions", "evic_inflation_adjustment"},
+                   prefix)
     baseline_date = reader.date(data, "baseline_date", default.baseline_date, prefix)
     target_date = reader.date(data, "target_date", default.target_date, prefix)
     if target_date <= baseline_date:
@@ -200,6 +202,10 @@ def _trajectory(reader: _Reader, data: Any) -> Trajectory:
         baselines[key] = reader.number(data, key, None, prefix)
         if baselines[key] is not None and baselines[key] <= 0:
             reader.fail(prefix + key, baselines[key], "a number > 0")
-    return Trajectory(baseline_date=baseline_date, target_date=target_date,
+    adjust = data.get("evic_inflation_adjustment", False)
+    if not isinstance(adjust, bool):
+        reader.fail(prefix + "evic_inflation_adjustment", adjust, "true or false")
+        adjust = False
+    return Trajectory(baseline_date=baseline_date, target_date=target_date, evic_inflation_adjustment=adjust,
                       reduction=reduction if reduction is not None else default.reduction,
                       shape=shape.strip().casefold(), tolerance=tolerance or 0.0, **baselines)

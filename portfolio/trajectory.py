@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from portfolio.evic_inflation import ADJUSTED_METRIC
 from portfolio.metrics import metric_series
 from portfolio.settings import Trajectory
 
@@ -58,6 +59,9 @@ def find_baselines(metrics: pd.DataFrame, settings: Trajectory) -> list[Baseline
             baselines.append(Baseline(metric, float(value), "snapshot"))
         else:
             baselines.append(Baseline(metric, None, "missing"))
+    if settings.evic_inflation_adjustment:
+        footprint = baselines[0]
+        baselines.append(Baseline(ADJUSTED_METRIC, footprint.value, footprint.origin))
     return baselines
 
 

@@ -17,7 +17,11 @@ from portfolio.manifest import sha256_file
 from reports.csv_files import format_csv
 from test_metrics import holdings_frame, issuers_frame
 
-OUTPUTS = ["contributions.csv", "manifest.json", "metrics.csv", "pai.csv", "trajectory.csv", "warnings.csv"]
+CONTRACT_OUTPUTS = ["contributions.csv", "manifest.json", "metrics.csv", "pai.csv", "trajectory.csv",
+                    "warnings.csv"]
+TRAJECTORY_OUTPUTS = ["attribution.csv", "attribution_issuers.csv", "drift.csv", "projection.csv",
+                      "projection_summary.json"]
+OUTPUTS = sorted(CONTRACT_OUTPUTS + TRAJECTORY_OUTPUTS)
 
 
 @pytest.fixture(scope="module")
