@@ -220,6 +220,7 @@ def _read_xlsx(data: bytes, sheet: str | None, source: str, column_map: dict[str
             raise InputError(Problem(source, 1, "", quote_value(sheet),
                                      f"a sheet among {', '.join(book.sheetnames)}"))
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        worksheet.reset_dimensions()  # some writers record a wrong used range (e.g. A1); read every cell
         rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
     finally:
         book.close()

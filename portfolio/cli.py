@@ -4,7 +4,7 @@ argparse rather than click/typer: the contract's `--holdings H [H ...]`,
 repeatable, is a variadic option, which click cannot express and argparse
 does with `nargs="+"` and `action="extend"`. Each subcommand module offers
 `register(commands)` (its parser, with `run(args, parser) -> int` as default
-`handler`). Exit status: 0 success (also with warnings), 2 bad input or
+`handler`, and itself as `command_parser`). Exit status: 0 success (also with warnings), 2 bad input or
 usage (nothing written), 1 when a check fails (verify).
 """
 
@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args, parser)
+        return args.handler(args, args.command_parser)
     except InputError as error:
         for line in error.lines():
             print(line, file=sys.stderr)

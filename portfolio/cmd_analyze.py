@@ -41,7 +41,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--no-report", action="store_true",
                         help="skip the HTML and workbook reports (CSV and manifest only)")
     parser.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, command_parser=parser)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -15,7 +15,7 @@ def register(commands: Any) -> None:
         description="Status, years ahead, projection and drift of the latest snapshot of a run folder.")
     parser.add_argument("--run", type=Path, required=True, metavar="DIR",
                         help="a run folder written by `portfolio analyze`")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, command_parser=parser)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
