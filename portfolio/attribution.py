@@ -19,6 +19,8 @@ whose data appears is not a portfolio decision and must not be read as one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -28,22 +30,44 @@ EFFECTS = ("allocation", "emissions", "evic", "coverage")
 ATTRIBUTION_COLUMNS = ["from_date", "to_date", "effect", "value"]
 
 
-def issuer_positions(contributions: pd.DataFrame) -> pd.DataFrame:
-    """Eligible listed-yield lines aggregated by snapshot and issuer: value, covered, E and EVIC."""
-    lines = contributions[(contributions["bucket"] == "yield") & contributions["listed"].astype(bool)
-                          & (contributions["issuer_id"] != "") & contributions["eligible"].astype(bool)]
-    grouped = lines.groupby(["as_of", "issuer_id"], sort=True)
-    return pd.DataFrame({
-        "value": grouped["market_value_eur"].sum(),
-        "covered": grouped["covered"].all(),
-        "emissions": grouped["emissions_tco2e"].first(),
-        "evic": grouped["evic_eur"].first(),
-    })
+@dataclass(frozen=True)
+class IssuerPanel:
+    """Eligible listed-yield lines by snapshot (rows) and issuer (columns), built once per run.
+
+    `value` is NaN where the issuer is not held; E and EVIC come from the
+    record every line of that issuer and snapshot shares (EVIC NaN when unknown).
+    """
+
+    dates: pd.DatetimeIndex
+    issuers: np.ndarray
+    value: np.ndarray
+    covered: np.ndarray
+    emissions: np.ndarray
+    evic: np.ndarray
+
+    def row(self, date: pd.Timestamp) -> int:
+        return int(self.dates.get_loc(date))
 
 
-def _at(positions: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
-    dates = positions.index.get_level_values("as_of")
-    return positions[dates == date].droplevel("as_of")
+def issuer_panel(contributions: pd.DataFrame) -> IssuerPanel:
+    """Aggregate the contributions into an `IssuerPanel` with grouped sums (no per-pair work)."""
+    lines = contributions[(contributions["bucket"] == "yield").to_numpy() & contributions["listed"].to_numpy(bool)
+                          & (contributions["issuer_id"] != "").to_numpy() & contributions["eligible"].to_numpy(bool)]
+    dates = pd.DatetimeIndex(sorted(contributions["as_of"].unique()))
+    date_codes = dates.get_indexer(lines["as_of"])
+    issuer_codes, issuers = pd.factorize(lines["issuer_id"], sort=True)
+    shape = (len(dates), len(issuers))
+    cell = date_codes.astype(np.int64) * len(issuers) + issuer_codes
+    size = shape[0] * shape[1]
+    held = np.bincount(cell, minlength=size) > 0
+    value = np.where(held, np.bincount(cell, weights=lines["market_value_eur"].to_numpy(float), minlength=size), np.nan)
+    uncovered_lines = np.bincount(cell, weights=~lines["covered"].to_numpy(bool), minlength=size)
+    emissions, evic = np.full(size, np.nan), np.full(size, np.nan)
+    emissions[cell] = lines["emissions_tco2e"].to_numpy(float)
+    evic[cell] = lines["evic_eur"].to_numpy(float)
+    evic[~(evic > 0)] = np.nan  # 0 means unknown (contract): never divide by it
+    return IssuerPanel(dates, np.asarray(issuers, dtype=object), value.reshape(shape),
+                       (held & (uncovered_lines == 0)).reshape(shape), emissions.reshape(shape), evic.reshape(shape))
 
 
 def shapley_three(x0: np.ndarray, y0: np.ndarray, z0: np.ndarray,
@@ -55,49 +79,42 @@ def shapley_three(x0: np.ndarray, y0: np.ndarray, z0: np.ndarray,
     return (share(x1 - x0, y0, z0, y1, z1), share(y1 - y0, x0, z0, x1, z1), share(z1 - z0, x0, y0, x1, y1))
 
 
-def _footprint(weights_value: pd.Series, intensity: pd.Series) -> float:
-    total = weights_value.sum()
-    return float((weights_value / total * intensity).sum()) if total > 0 else 0.0
+def _weights(value: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Shares of the members' total value (zeros outside, or when the total is not positive)."""
+    kept = np.where(members, value, 0.0)
+    total = kept.sum()
+    return kept / total if total > 0 else np.zeros_like(kept)
 
 
-def attribute_change(positions: pd.DataFrame, start: pd.Timestamp,
+def attribute_change(panel: IssuerPanel, start: pd.Timestamp,
                      end: pd.Timestamp) -> tuple[dict[str, float], pd.DataFrame]:
-    """Effects (allocation, emissions, evic, coverage, total) and per-issuer contributions.
-
-    `positions` is `issuer_positions(contributions)`.
-    """
-    before, after = _at(positions, start), _at(positions, end)
-    issuers = before.index.union(after.index)
-    before, after = before.reindex(issuers), after.reindex(issuers)
-    covered0 = before["covered"].fillna(False).astype(bool)
-    covered1 = after["covered"].fillna(False).astype(bool)
-    held_both = before["value"].notna() & after["value"].notna()
+    """Effects (allocation, emissions, evic, coverage, total) and per-issuer contributions."""
+    first, last = panel.row(start), panel.row(end)
+    value0, value1 = np.nan_to_num(panel.value[first]), np.nan_to_num(panel.value[last])
+    covered0, covered1 = panel.covered[first], panel.covered[last]
+    held_both = ~np.isnan(panel.value[first]) & ~np.isnan(panel.value[last])
     changers = held_both & (covered0 != covered1)
     kept = (covered0 | covered1) & ~changers
+    with np.errstate(divide="ignore", invalid="ignore"):
+        intensity0 = panel.emissions[first] / panel.evic[first] * PER_MEUR
+        intensity1 = panel.emissions[last] / panel.evic[last] * PER_MEUR
+        inverse0, inverse1 = PER_MEUR / panel.evic[first], PER_MEUR / panel.evic[last]
 
-    intensity0 = before["emissions"] / before["evic"] * PER_MEUR
-    intensity1 = after["emissions"] / after["evic"] * PER_MEUR
-    value0 = before["value"].where(covered0, 0.0).fillna(0.0)
-    value1 = after["value"].where(covered1, 0.0).fillna(0.0)
-    f0, f1 = _footprint(value0[covered0], intensity0[covered0]), _footprint(value1[covered1], intensity1[covered1])
-    f0_kept = _footprint(value0[kept & covered0], intensity0[kept & covered0])
-    f1_kept = _footprint(value1[kept & covered1], intensity1[kept & covered1])
+    def footprint(weights: np.ndarray, intensity: np.ndarray) -> float:
+        return float(np.where(weights > 0, weights * intensity, 0.0).sum())
 
-    w0 = value0.where(kept, 0.0) / value0[kept].sum() if value0[kept].sum() > 0 else value0 * 0
-    w1 = value1.where(kept, 0.0) / value1[kept].sum() if value1[kept].sum() > 0 else value1 * 0
+    full0, full1 = _weights(value0, covered0), _weights(value1, covered1)
+    f0, f1 = footprint(full0, intensity0), footprint(full1, intensity1)
+    w0, w1 = _weights(value0, kept & covered0), _weights(value1, kept & covered1)
+    f0_kept, f1_kept = footprint(w0, intensity0), footprint(w1, intensity1)
     # an issuer absent at one end keeps the other end's E and EVIC: its weight carries the change
-    e0 = before["emissions"].where(covered0, after["emissions"]).fillna(0.0)
-    e1 = after["emissions"].where(covered1, before["emissions"]).fillna(0.0)
-    u0 = (PER_MEUR / before["evic"]).where(covered0, PER_MEUR / after["evic"]).fillna(0.0)
-    u1 = (PER_MEUR / after["evic"]).where(covered1, PER_MEUR / before["evic"]).fillna(0.0)
-    allocation, emissions, evic = (pd.Series(np.where(kept, part, 0.0), index=issuers) for part in
-                                   shapley_three(w0.to_numpy(), e0.to_numpy(), u0.to_numpy(),
-                                                 w1.to_numpy(), e1.to_numpy(), u1.to_numpy()))
-    direct = pd.Series(0.0, index=issuers)
-    direct[changers & covered1] = (value1 / value1[covered1].sum() * intensity1)[changers & covered1] \
-        if value1[covered1].sum() > 0 else 0.0
-    direct[changers & covered0] = -(value0 / value0[covered0].sum() * intensity0)[changers & covered0] \
-        if value0[covered0].sum() > 0 else 0.0
+    e0 = np.nan_to_num(np.where(covered0, panel.emissions[first], panel.emissions[last]))
+    e1 = np.nan_to_num(np.where(covered1, panel.emissions[last], panel.emissions[first]))
+    u0 = np.nan_to_num(np.where(covered0, inverse0, inverse1))
+    u1 = np.nan_to_num(np.where(covered1, inverse1, inverse0))
+    allocation, emissions, evic = (np.where(kept, part, 0.0) for part in shapley_three(w0, e0, u0, w1, e1, u1))
+    direct = np.where(changers & covered1, full1 * np.nan_to_num(intensity1), 0.0) \
+        - np.where(changers & covered0, full0 * np.nan_to_num(intensity0), 0.0)
     effects = {
         "allocation": float(allocation.sum()),
         "emissions": float(emissions.sum()),
@@ -105,11 +122,10 @@ def attribute_change(positions: pd.DataFrame, start: pd.Timestamp,
         "coverage": (f1 - f1_kept) + (f0_kept - f0),
         "total": f1 - f0,
     }
-    by_issuer = pd.DataFrame({"allocation": allocation, "emissions": emissions, "evic": evic,
-                              "coverage": direct})
-    by_issuer["total"] = by_issuer.sum(axis=1)
-    by_issuer = by_issuer[(by_issuer != 0).any(axis=1)].rename_axis("issuer_id").reset_index()
-    return effects, by_issuer
+    by_issuer = pd.DataFrame({"issuer_id": panel.issuers, "allocation": allocation, "emissions": emissions,
+                              "evic": evic, "coverage": direct})
+    by_issuer["total"] = allocation + emissions + evic + direct
+    return effects, by_issuer[by_issuer[["allocation", "emissions", "evic", "coverage"]].ne(0).any(axis=1)]
 
 
 def comparison_pairs(dates: list[pd.Timestamp], baseline: pd.Timestamp) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
@@ -132,10 +148,10 @@ def compute_attribution(contributions: pd.DataFrame, baseline: pd.Timestamp,
                         top: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`attribution.csv` (effects per pair) and `attribution_issuers.csv` (top issuers per pair)."""
     dates = sorted(pd.DatetimeIndex(contributions["as_of"].unique()))
-    positions = issuer_positions(contributions)
+    panel = issuer_panel(contributions)
     effect_rows, issuer_parts = [], []
     for kind, start, end in comparison_pairs(dates, baseline):
-        effects, by_issuer = attribute_change(positions, start, end)
+        effects, by_issuer = attribute_change(panel, start, end)
         for effect, value in effects.items():
             effect_rows.append((start, end, kind, effect, value))
         ranked = by_issuer.reindex(by_issuer["total"].abs().sort_values(ascending=False, kind="stable").index)

@@ -2,62 +2,96 @@
 
 Numbers are written in the shortest form that reads back to the same double
 (Arrow's formatter, as the contract allows), never rounded; booleans as
-`true`/`false`; dates as `YYYY-MM-DD`; an empty field for an empty value. The
-formatting is done column by column with Arrow compute kernels, which keeps
-a multi-million-row contributions table to seconds rather than minutes.
+`true`/`false`; dates as `YYYY-MM-DD`; an empty field for an empty value.
+Columns are rendered to text with Arrow compute kernels, which release the
+GIL, on a small thread pool; a text column is scanned for bytes that need
+quoting once, as a whole buffer, and only quoted cell by cell if one is
+found. This keeps a 10-million-row contributions table to seconds per column
+rather than minutes.
 """
 
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 NEEDS_QUOTES = r'[",\r\n]'
+SPECIAL_BYTES = np.frombuffer(b'",\r\n', dtype=np.uint8)
+QUOTE, COMMA, NEWLINE, NOTHING = (pa.scalar(text, pa.large_string()) for text in ('"', ",", "\n", ""))
+CHUNK_ROWS = 1 << 20
+THREADS = 2
 
 
-def _quoted(text: pa.ChunkedArray | pa.Array) -> pa.Array:
+def _needs_any_quotes(text: pa.Array) -> bool:
+    """Whether any cell holds a quote, comma, CR or LF: one pass over the raw bytes."""
+    data = text.buffers()[2]
+    if data is None:
+        return False
+    return bool(np.isin(np.frombuffer(data, dtype=np.uint8), SPECIAL_BYTES).any())
+
+
+def _quoted(text: pa.Array) -> pa.Array:
     """Quote only the cells that need it, doubling inner quotes."""
+    if not _needs_any_quotes(text):
+        return text
     needs = pc.match_substring_regex(text, NEEDS_QUOTES)
-    wrapped = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    wrapped = pc.binary_join_element_wise(QUOTE, pc.replace_substring(text, '"', '""'), QUOTE, NOTHING)
     return pc.if_else(needs, wrapped, text)
 
 
-def _as_text(series: pd.Series) -> pa.Array:
+def _as_text(column: pa.Array) -> pa.Array:
     """One column rendered as contract text, nulls as empty strings."""
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        array = pa.array(series.dt.strftime("%Y-%m-%d").astype(object), type=pa.string())
-    elif pd.api.types.is_bool_dtype(series.dtype):
-        array = pc.cast(pa.array(series.astype("boolean"), type=pa.bool_()), pa.string())
-    elif pd.api.types.is_integer_dtype(series.dtype):
-        array = pc.cast(pa.array(series.astype("Int64"), type=pa.int64()), pa.string())
-    elif pd.api.types.is_float_dtype(series.dtype):
-        values = series.to_numpy(dtype="float64")
-        array = pc.cast(pa.array(values, mask=pd.isna(values), type=pa.float64()), pa.string())
+    kind = column.type
+    if pa.types.is_timestamp(kind) or pa.types.is_date64(kind):
+        text = pc.cast(pc.cast(column, pa.date32()), pa.large_string())
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = _quoted(column.cast(pa.large_string()))
+    elif pa.types.is_dictionary(kind):
+        text = _quoted(column.cast(pa.large_string()))
     else:
-        array = _quoted(pa.array(series.astype("str").fillna(""), type=pa.string()))
-    return pc.fill_null(array, "")
+        text = pc.cast(column, pa.large_string())
+    return pc.fill_null(text, NOTHING)
 
 
-def write_csv(frame: pd.DataFrame, handle: BinaryIO, chunk_rows: int = 1 << 20) -> None:
-    """Write the frame as contract CSV (header row included) to a binary handle, in chunks."""
-    handle.write((",".join(_quoted(pa.array([str(c)])).to_pylist()[0] for c in frame.columns) + "\n").encode())
-    for start in range(0, len(frame), chunk_rows):
-        chunk = frame.iloc[start:start + chunk_rows]
-        columns = [_as_text(chunk[column]) for column in chunk.columns]
-        lines = pc.binary_join_element_wise(*columns, ",") if len(columns) > 1 else columns[0]
-        terminated = pa.array(pc.binary_join_element_wise(lines, "", "\n")).cast(pa.large_string())
-        handle.write(_concatenated(terminated))
+def _to_arrow(frame: pd.DataFrame) -> list[pa.Array]:
+    """The frame's columns as Arrow arrays (bools and integers keep their nulls)."""
+    arrays = []
+    for name in frame.columns:
+        series = frame[name]
+        if pd.api.types.is_object_dtype(series.dtype):
+            series = series.astype("str")
+        array = pa.array(series, from_pandas=True)
+        arrays.append(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
+    return arrays
+
+
+def _lines(arrays: list[pa.Array], pool: ThreadPoolExecutor) -> pa.Array:
+    columns = list(pool.map(_as_text, arrays))
+    joined = pc.binary_join_element_wise(*columns, COMMA) if len(columns) > 1 else columns[0]
+    return pc.binary_join_element_wise(joined, NOTHING, NEWLINE)
 
 
 def _concatenated(strings: pa.Array) -> memoryview:
     """The bytes of a null-free large_string array laid end to end, without copying."""
-    offsets = memoryview(strings.buffers()[1]).cast("q")
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
     first, last = offsets[strings.offset], offsets[strings.offset + len(strings)]
     return memoryview(strings.buffers()[2])[first:last]
+
+
+def write_csv(frame: pd.DataFrame, handle: BinaryIO, chunk_rows: int = CHUNK_ROWS) -> None:
+    """Write the frame as contract CSV (header row included) to a binary handle, in chunks."""
+    header = _quoted(pa.array([str(c) for c in frame.columns], type=pa.large_string())).to_pylist()
+    handle.write((",".join(header) + "\n").encode("utf-8"))
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for start in range(0, len(frame), chunk_rows):
+            lines = _lines(_to_arrow(frame.iloc[start:start + chunk_rows]), pool)
+            handle.write(_concatenated(lines.cast(pa.large_string())))
 
 
 def format_csv(frame: pd.DataFrame) -> bytes:

@@ -13,11 +13,13 @@ fiscal years 2018 to 2024, and a book in two buckets, held on 31 December 2019
   end 2023: unlisted stakes, loans, real estate and funds, most tagged with a
   health purpose.
 Values follow simulated market moves month by month (2020 and 2021 are
-simulated but not written); high emitters are sold before 2022, bonds mature,
-a few lines enter and leave. The data have the gaps real files have: lines
-without issuer_id, issuers without any record, records without scope 3, EVIC
-or revenue, records without a publication date (default date rule), restated
-records.
+simulated but not written). The climate policy sells part of the oil, cement,
+steel and airline lines in 2020-2021 and some of the most carbon-intensive
+issuers in 2023; bonds mature and roll over; a few lines enter and leave;
+purchases and sales are spread over a quarter. The data have the gaps real
+files have: lines without issuer_id, issuers without any record, records
+without scope 3, EVIC or revenue, records without a publication date (the
+default date rule applies), restated records.
 
 How it is calibrated. The insurer's published figures (strategic 800 M EUR,
 82.7 % of it health-serving; yield 1.5 bn EUR, 15 % then 14 % in the
@@ -25,24 +27,30 @@ territorial fund; listed-yield carbon footprint -9 % over 2023 and -35 % since
 2019) are imposed in two steps. Values: one scale for the yield lines and one
 each for the health and other strategic lines set the end-2023 totals; the
 fund line is sized each month to its share of the yield bucket. Emissions: all
-issuers' scope figures of one fiscal year share a level; the engine itself
-(`portfolio.analyze`, default settings) is run on the year-end snapshots and
-the level of the fiscal year each of them mostly reads (a snapshot dated D
-mostly uses year(D) - 1, published in spring) is rescaled by target / actual,
-until every year-end footprint is on target. The in-between years follow by
-geometric interpolation, so the monthly path declines when each spring's
-publications arrive, with market noise, and rebounds slightly in 2024.
+issuers' scope figures of one fiscal year are multiplied by one level, one
+free level per year-end target (2019, 2022, 2023, and 2024 for a 1.5 %
+rebound), each the fiscal year its snapshot mostly reads (a snapshot dated D
+mostly uses year(D) - 1, published in spring); fiscal years 2019 and 2020 are
+interpolated geometrically, 2024 follows 2023. The engine itself
+(`portfolio.analyze`, default settings) computes the year-end footprints and,
+from its contributions, how much of each comes from each fiscal year's
+records; a footprint is linear in those levels, so the levels that hit every
+target are solved for and the engine is run again to confirm (rounding to
+0.1 t aside, one correction suffices). The sector intensities are set so
+that the levels come out close to 1: the calibration corrects, it does not
+invent the trend. Between year ends the footprint moves with each spring's
+publications, market moves and trades.
 
 How to regenerate. `python -m portfolio.sample.generate` rewrites
 `holdings.csv` (French back-office style: `;`, decimal comma, DD/MM/YYYY,
 UTF-8 with BOM) and `issuers.csv` (`,`, `.`, ISO dates) beside this file and
-prints the calibrated figures. The output is byte-for-byte deterministic: one
-numpy Generator with a fixed seed, no clock, no hash order.
+prints the calibrated figures; `pytest tests/test_sample.py` checks them. The
+output is byte-for-byte deterministic: numpy Generators spawned from one fixed
+seed (one stream per part of the book), no clock, no hash order.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,9 +58,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from portfolio.metrics import metric_series, perimeter_masks
 from portfolio.run import SAMPLE_HOLDINGS, SAMPLE_ISSUERS, analyze
 
 SEED = 20231231
+STREAMS = ("issuers", "records", "gaps", "trades", "market", "strategic")
 FIRST_MONTH_END = pd.Timestamp("2019-12-31")
 MONTHS = 61  # month ends from 2019-12-31 (index 0) to 2024-12-31 (index 60)
 FIRST_WRITTEN_MONTH = 25  # 2022-01-31; index 0 (the baseline) is written too
@@ -73,8 +83,9 @@ FOOTPRINT_TARGETS = {  # year-end snapshot -> (target footprint, fiscal year it 
 }
 LATEST_LEVEL_CHANGE = 0.98  # FY2024 level relative to FY2023 (read only by undated records)
 TRADING_MONTHS = 3  # purchases and sales of a line are spread over this many months
-CALIBRATION_TOLERANCE = 1e-7
-CALIBRATION_ROUNDS = 40
+CALIBRATION_TOLERANCE = 1e-6  # relative error on each year-end footprint
+CALIBRATION_ROUNDS = 10  # engine runs (two suffice: emissions enter the footprint linearly)
+SOLVER_ROUNDS = 200
 FOOTPRINT = "carbon_footprint_tco2e_per_meur"
 
 HOLDINGS_COLUMNS = ["as_of", "holding_id", "issuer_id", "bucket", "asset_class", "listed", "market_value_eur",
@@ -130,9 +141,13 @@ SECTORS = (
 SECTOR_BY_CODE = {sector.code: sector for sector in SECTORS}
 # The climate policy: sector exits before 2022 (probability per issuer), then a 2023 exclusion list
 # of the most carbon-intensive issuers (footprint above a quantile of the listed universe).
-DIVESTMENT_PROBABILITY = {"B06": 0.5, "C23": 0.3, "C24": 0.3, "H51": 0.3}
+DIVESTMENT_PROBABILITY = {"B06": 0.35, "C23": 0.2, "C24": 0.2, "H51": 0.2}
 EXCLUSION_QUANTILE = 0.85
-EXCLUSION_PROBABILITY = 0.3
+EXCLUSION_PROBABILITY = 0.5
+TURNOVER_IN, TURNOVER_OUT = 0.08, 0.06  # shares of other lines bought, or sold, during 2022-2024
+# Coverage gaps beyond the record holes of `punch_gaps`.
+UNRECORDED_ISSUERS = 10  # listed issuers with no record at all
+UNMAPPED_BONDS = 8  # bond lines without issuer_id (private placements not yet mapped)
 
 STEMS = (
     "Aubrac", "Belvédère", "Cévenne", "Dauphin", "Estérel", "Faubourg", "Garonne", "Hermine", "Iroise",
@@ -215,11 +230,6 @@ def month_ends() -> pd.DatetimeIndex:
 def snapshot_months() -> np.ndarray:
     """Grid positions written to the file: the 2019 baseline, then January 2022 onwards."""
     return np.r_[0, np.arange(FIRST_WRITTEN_MONTH, MONTHS)]
-
-
-def snapshot_dates() -> list[pd.Timestamp]:
-    """The 37 snapshot dates of the sample book."""
-    return list(month_ends()[snapshot_months()])
 
 
 # ---------------------------------------------------------------- issuers
@@ -309,11 +319,11 @@ def strategic_universe(rng: np.random.Generator) -> pd.DataFrame:
     })
 
 
-def issuer_universe(rng: np.random.Generator) -> pd.DataFrame:
+def issuer_universe(rng: np.random.Generator, gaps: np.random.Generator) -> pd.DataFrame:
     """Every issuer of the sample; a few listed ones get no record at all (a coverage gap)."""
     listed = listed_universe(rng)
-    unrecorded = rng.choice(np.flatnonzero(~listed["sector"].isin(list(DIVESTMENT_PROBABILITY))), 9,
-                            replace=False)
+    unrecorded = gaps.choice(np.flatnonzero(~listed["sector"].isin(list(DIVESTMENT_PROBABILITY))),
+                             UNRECORDED_ISSUERS, replace=False)
     listed.loc[unrecorded, "has_record"] = False
     return pd.concat([listed, strategic_universe(rng)], ignore_index=True)
 
@@ -374,13 +384,15 @@ def add_restatements(records: pd.DataFrame, rng: np.random.Generator) -> pd.Data
 
 
 def punch_gaps(records: pd.DataFrame, universe: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """The gaps of real vendor files: no scope 3 in late reporters' early years, holes in estimated records."""
+    """Vendor-file gaps: no early scope 3 for late reporters, holes in low emitters' estimated records."""
     records = records.copy()
     listed_ids = universe.loc[universe["listed"], "issuer_id"].to_numpy()
     late_reporters = rng.choice(listed_ids, 8, replace=False)
     records.loc[records["issuer_id"].isin(late_reporters) & (records["year"] <= 2019), "scope3_tco2e"] = np.nan
     recent = records["year"].between(2019, 2023).to_numpy()
-    estimated = np.flatnonzero(recent & (records["data_quality"] >= 3).to_numpy())
+    footprint = records["issuer_id"].map(universe.set_index("issuer_id")["footprint_tco2e_per_meur"])
+    low_emitter = (footprint < universe["footprint_tco2e_per_meur"].median()).to_numpy()
+    estimated = np.flatnonzero(recent & low_emitter & (records["data_quality"] >= 3).to_numpy())
     holes = rng.choice(estimated, 24, replace=False)
     records.loc[records.index[holes[:16]], "scope3_tco2e"] = np.nan
     records.loc[records.index[holes[16:22]], "evic_eur"] = np.nan
@@ -450,24 +462,28 @@ def hold_between(values: np.ndarray, valuation_months: np.ndarray) -> np.ndarray
 
 def yield_lines(universe: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Equity and bond lines on listed issuers: who is held, entry and exit months, size at entry."""
+    # Every line takes the same draws whatever the policy and turnover settings, so that changing
+    # a probability changes which lines trade, not the rest of the book.
     listed = universe[universe["listed"]].reset_index(drop=True)
     excluded_above = listed["footprint_tco2e_per_meur"].quantile(EXCLUSION_QUANTILE)
     lines = []
     for issuer in listed.itertuples(index=False):
         policy = climate_policy(issuer, excluded_above, rng)
         if rng.random() < 0.45:
-            lines.append(_line(issuer, "listed_equity", issuer.name, policy, rng))
+            lines.append(listed_line(issuer, "listed_equity", issuer.name, policy, rng))
         for _ in range(int(rng.choice([0, 1, 1, 2]))):
-            bond = _line(issuer, "corporate_bond", "", policy, rng)
-            maturity = int(rng.integers(2022, 2036)) if bond["entry"] == 0 else int(rng.integers(2027, 2036))
+            bond = listed_line(issuer, "corporate_bond", "", policy, rng)
+            earliest = 2022 if bond["entry"] == 0 else 2027
+            maturity = earliest + int(rng.random() * (2036 - earliest))
             bond["name"] = bond_name(issuer.name, rng, maturity)
             lines.append(bond)
             matured = (maturity - 2019) * 12 - int(rng.integers(0, 12))
+            rollover = {**bond, "name": bond_name(issuer.name, rng, int(rng.integers(2030, 2035))),
+                        "entry": matured, "exit": MONTHS, "bought": False, "sold": False}
             if matured < bond["exit"]:
                 bond.update(exit=matured, sold=False)
                 if policy is None:
-                    lines.append({**bond, "name": bond_name(issuer.name, rng, int(rng.integers(2030, 2035))),
-                                  "entry": matured, "exit": MONTHS, "bought": False, "sold": False})
+                    lines.append(rollover)
     return pd.DataFrame(lines)
 
 
@@ -478,26 +494,26 @@ def bond_name(issuer_name: str, rng: np.random.Generator, maturity: int) -> str:
 
 
 def climate_policy(issuer: Any, excluded_above: float, rng: np.random.Generator) -> tuple[int, int] | None:
-    """The months within which the climate policy sells an issuer's lines: sector exits in 2020-2021,
-    the 2023 exclusion list, or never (None)."""
-    if rng.random() < DIVESTMENT_PROBABILITY.get(issuer.sector, 0.0):
+    """Grid months within which the climate policy sells an issuer (2020-2021 or 2023), or None."""
+    divest_draw, exclude_draw = rng.random(2)
+    if divest_draw < DIVESTMENT_PROBABILITY.get(issuer.sector, 0.0):
         return 3, FIRST_WRITTEN_MONTH
-    if issuer.footprint_tco2e_per_meur > excluded_above and rng.random() < EXCLUSION_PROBABILITY:
+    if issuer.footprint_tco2e_per_meur > excluded_above and exclude_draw < EXCLUSION_PROBABILITY:
         return 37, 48
     return None
 
 
-def _line(issuer: Any, asset_class: str, name: str, policy: tuple[int, int] | None,
+def listed_line(issuer: Any, asset_class: str, name: str, policy: tuple[int, int] | None,
           rng: np.random.Generator) -> dict[str, Any]:
     """One equity or bond line: sold when the climate policy says so, else a few enter or leave in 2022-2024."""
+    turnover_draw, timing_draw = rng.random(2)
+    first, last = policy or (FIRST_WRITTEN_MONTH + 1, MONTHS)
+    month = first + int(timing_draw * (last - first))
     entry, exit_ = 0, MONTHS
-    draw = rng.random()
-    if policy is not None:
-        exit_ = int(rng.integers(*policy))
-    elif draw < 0.08:
-        entry = int(rng.integers(FIRST_WRITTEN_MONTH + 1, MONTHS))
-    elif draw < 0.14:
-        exit_ = int(rng.integers(FIRST_WRITTEN_MONTH + 1, MONTHS))
+    if policy is not None or TURNOVER_IN <= turnover_draw < TURNOVER_IN + TURNOVER_OUT:
+        exit_ = month
+    elif turnover_draw < TURNOVER_IN:
+        entry = month
     size_eur = np.exp(rng.normal(np.log(2.6e6), 0.5))
     return {"issuer_id": issuer.issuer_id, "sector": issuer.sector, "asset_class": asset_class, "name": name,
             "entry": entry, "exit": max(exit_, entry + 1), "value_eur": size_eur, "bought": entry > 0,
@@ -566,12 +582,10 @@ def other_yield_lines(rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarra
 
 def territorial_shares(rng: np.random.Generator) -> np.ndarray:
     """The fund's share of the yield bucket per month: the published anchors, a drift in between."""
-    dates = month_ends()
-    anchors = {0: 0.09, 24: 0.148, 36: TERRITORIAL_SHARE[pd.Timestamp("2022-12-31")],
-               48: TERRITORIAL_SHARE[pd.Timestamp("2023-12-31")], 60: 0.139}
+    published = {month_ends().get_loc(date): share for date, share in TERRITORIAL_SHARE.items()}
+    anchors = dict(sorted({0: 0.09, 24: 0.148, MONTHS - 1: 0.139, **published}.items()))
     shares = np.interp(np.arange(MONTHS), list(anchors), list(anchors.values())) + rng.normal(0, 0.0015, MONTHS)
-    for date, share in TERRITORIAL_SHARE.items():
-        shares[dates.get_loc(date)] = share
+    shares[list(published)] = list(published.values())
     return shares
 
 
@@ -616,17 +630,17 @@ def long_frame(lines: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
     return frame
 
 
-def build_holdings(universe: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def build_holdings(universe: pd.DataFrame, rngs: dict[str, np.random.Generator]) -> pd.DataFrame:
     """Every holding row of the sample book, calibrated on the published values."""
     calibration_month = month_ends().get_loc(CALIBRATION_DATE)
-    listed = yield_lines(universe, rng)
-    listed_eur = listed_values(listed, rng)
+    listed = yield_lines(universe, rngs["trades"])
+    listed_eur = listed_values(listed, rngs["market"])
     listed["holding_id"] = number_lines(listed)
     listed["listed"] = True
-    unmapped = rng.choice(np.flatnonzero(listed["asset_class"] == "corporate_bond"), 8, replace=False)
-    listed.loc[unmapped, "issuer_id"] = ""  # private placements not yet mapped to an issuer
-    others, others_eur = other_yield_lines(rng)
-    shares = territorial_shares(rng)
+    bonds = np.flatnonzero(listed["asset_class"] == "corporate_bond")
+    listed.loc[rngs["gaps"].choice(bonds, UNMAPPED_BONDS, replace=False), "issuer_id"] = ""  # not yet mapped
+    others, others_eur = other_yield_lines(rngs["market"])
+    shares = territorial_shares(rngs["market"])
 
     non_fund_eur = np.vstack([listed_eur, others_eur])
     non_fund_target_eur = YIELD_VALUE_EUR * (1 - TERRITORIAL_SHARE[CALIBRATION_DATE])
@@ -638,7 +652,8 @@ def build_holdings(universe: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
                              np.vstack([non_fund_eur, fund_eur[None, :]]))
     yield_frame["bucket"] = "yield"
     yield_frame["purpose"] = ""
-    return pd.concat([yield_frame, strategic_frame(universe, rng, calibration_month)], ignore_index=True)
+    return pd.concat([yield_frame, strategic_frame(universe, rngs["strategic"], calibration_month)],
+                     ignore_index=True)
 
 
 def strategic_frame(universe: pd.DataFrame, rng: np.random.Generator, calibration_month: int) -> pd.DataFrame:
@@ -690,27 +705,44 @@ def leveled(records: pd.DataFrame, levels: dict[int, float]) -> pd.DataFrame:
     return round_records(records)
 
 
-def year_end_footprints(holdings: pd.DataFrame, records: pd.DataFrame) -> dict[pd.Timestamp, float]:
-    """The engine's listed-yield footprint at each anchor snapshot (default settings)."""
-    metrics = analyze(holdings, records).metrics
-    rows = metrics[(metrics["perimeter"] == "listed_yield") & (metrics["metric"] == FOOTPRINT)]
-    by_date = rows.set_index("as_of")["value"]
-    return {date: float(by_date[date]) for date in FOOTPRINT_TARGETS}
+def engine_footprints(holdings: pd.DataFrame, records: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """The engine's listed-yield footprint at each anchor, and the shares of its financed emissions by fiscal year."""
+    result = analyze(holdings, records)
+    footprints = metric_series(result.metrics, "listed_yield", FOOTPRINT).loc[list(FOOTPRINT_TARGETS)]
+    contributions = result.contributions
+    covered = contributions[perimeter_masks(contributions)["listed_yield"] & contributions["covered"].to_numpy()]
+    financed = covered.groupby(["as_of", "record_year"])["financed_emissions_tco2e"].sum().unstack(fill_value=0.0)
+    financed.columns = financed.columns.astype(int)
+    shares = financed.div(financed.sum(axis=1), axis=0).reindex(columns=list(FISCAL_YEARS), fill_value=0.0)
+    return footprints, shares.loc[list(FOOTPRINT_TARGETS)]
+
+
+def solve_levels(footprints: pd.Series, shares: pd.DataFrame, anchored: dict[int, float]) -> dict[int, float]:
+    """Anchored levels putting every footprint on target, a footprint being linear in its vintages' levels."""
+    current = np.array([vintage_levels(anchored)[year] for year in FISCAL_YEARS])
+    targets = np.array([target for target, _ in FOOTPRINT_TARGETS.values()])
+    solved = dict(anchored)
+    for _ in range(SOLVER_ROUNDS):
+        change = np.array([vintage_levels(solved)[year] for year in FISCAL_YEARS]) / current
+        predicted = footprints.to_numpy() * (shares.to_numpy() @ change)
+        for (_, year), ratio in zip(FOOTPRINT_TARGETS.values(), targets / predicted):
+            solved[year] *= ratio
+    return solved
 
 
 def calibrate_emissions(holdings: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
-    """Rescale each anchored fiscal year until every year-end footprint is on target (see module doc)."""
-    anchor_rows = holdings[holdings["as_of"].isin(list(FOOTPRINT_TARGETS))]
+    """Rescale the anchored fiscal years until the engine puts every year-end footprint on target."""
+    anchors = holdings["as_of"].isin(list(FOOTPRINT_TARGETS)) & (holdings["bucket"] == "yield") & holdings["listed"]
+    targets = pd.Series({date: target for date, (target, _) in FOOTPRINT_TARGETS.items()})
     anchored = {year: 1.0 for _, year in FOOTPRINT_TARGETS.values()}
     for _ in range(CALIBRATION_ROUNDS):
         calibrated = leveled(records, vintage_levels(anchored))
-        actual = year_end_footprints(anchor_rows, calibrated)
-        errors = {date: FOOTPRINT_TARGETS[date][0] / value for date, value in actual.items()}
-        if max(abs(error - 1) for error in errors.values()) < CALIBRATION_TOLERANCE:
+        footprints, shares = engine_footprints(holdings[anchors], calibrated)
+        errors = targets / footprints - 1
+        if errors.abs().max() < CALIBRATION_TOLERANCE:
             return calibrated
-        for date, error in errors.items():
-            anchored[FOOTPRINT_TARGETS[date][1]] *= error
-    raise RuntimeError(f"emission calibration did not converge: target / actual = {errors}")
+        anchored = solve_levels(footprints, shares, anchored)
+    raise RuntimeError(f"emission calibration did not converge: target / actual - 1 = {errors.to_dict()}")
 
 
 # ---------------------------------------------------------------- writing
@@ -747,12 +779,19 @@ def issuers_csv(records: pd.DataFrame) -> bytes:
     return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+def random_streams() -> dict[str, np.random.Generator]:
+    """One independent generator per part of the book, all from SEED: tuning one part leaves the others be."""
+    seeds = np.random.SeedSequence(SEED).spawn(len(STREAMS))
+    return {name: np.random.default_rng(seed) for name, seed in zip(STREAMS, seeds)}
+
+
 def build_sample() -> tuple[bytes, bytes]:
     """The calibrated sample book as (holdings.csv, issuers.csv) bytes."""
-    rng = np.random.default_rng(SEED)
-    universe = issuer_universe(rng)
-    records = punch_gaps(add_restatements(issuer_records(universe, rng), rng), universe, rng)
-    holdings = finish_holdings(build_holdings(universe, rng))
+    rngs = random_streams()
+    universe = issuer_universe(rngs["issuers"], rngs["gaps"])
+    records = add_restatements(issuer_records(universe, rngs["records"]), rngs["records"])
+    records = punch_gaps(records, universe, rngs["gaps"])
+    holdings = finish_holdings(build_holdings(universe, rngs))
     return holdings_csv(holdings), issuers_csv(calibrate_emissions(holdings, records))
 
 
@@ -768,10 +807,11 @@ def write_sample(folder: Path) -> tuple[Path, Path]:
 
 def summary(holdings_path: Path, issuers_path: Path) -> list[str]:
     """The published figures as the engine computes them on the written files."""
-    metrics = analyze(holdings_path, issuers_path).metrics.set_index(["as_of", "perimeter", "metric"])["value"]
+    metrics = analyze(holdings_path, issuers_path).metrics
 
     def value(date: str, perimeter: str, metric: str) -> float:
-        return float(metrics[(pd.Timestamp(date), perimeter, metric)])
+        """One value of metrics.csv."""
+        return float(metric_series(metrics, perimeter, metric)[pd.Timestamp(date)])
 
     footprint = {year: value(f"{year}-12-31", "listed_yield", FOOTPRINT) for year in (2019, 2022, 2023)}
     return [
