@@ -30,8 +30,11 @@ def is_blank(series: pd.Series) -> np.ndarray:
         return missing
     if pd.api.types.is_bool_dtype(series.dtype):
         return missing
-    text = series.astype("str") if not pd.api.types.is_object_dtype(series.dtype) else series
-    return missing | (text == "").to_numpy()
+    if pd.api.types.is_object_dtype(series.dtype):
+        return missing | (series == "").to_numpy()
+    if pd.api.types.is_string_dtype(series.dtype):
+        return missing | (series == "").fillna(False).to_numpy(dtype=bool)
+    return missing
 
 
 def by_distinct_value(series: pd.Series, convert: Callable[[object], object]) -> pd.Series:

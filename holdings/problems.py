@@ -29,6 +29,7 @@ def quote_value(value: object) -> str:
 
 
 def _escape(char: str) -> str:
+    """One character as shown inside quotes: quote and backslash escaped, invisible ones as `\\xNN`."""
     if char in "'\\":
         return "\\" + char
     if char.isprintable():

@@ -41,13 +41,18 @@ class RawTable:
 
 
 def normalise_header(names: list[str], column_map: dict[str, str], source: str) -> list[str]:
-    """Trim and case-fold header names, map back-office names onto contract names."""
+    """Trim and case-fold header names, map back-office names onto contract names.
+
+    A blank header cell (spreadsheet exports often end rows with `,,`) names an
+    unknown column like any other, `column N` by its position, so several of
+    them are not duplicates.
+    """
     mapping = {key.strip().casefold(): value.strip().casefold() for key, value in column_map.items()}
     normalised = []
     problems = []
-    for name in names:
+    for position, name in enumerate(names):
         key = str(name).strip().casefold()
-        normalised.append(mapping.get(key, key))
+        normalised.append(mapping.get(key, key) if key else f"column {position + 1}")
     seen: dict[str, int] = {}
     for position, name in enumerate(normalised):
         if name in seen:
@@ -254,7 +259,7 @@ def _read_parquet(data: bytes, source: str, column_map: dict[str, str]) -> RawTa
         column = table.column(position)
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             column = pc.utf8_trim_whitespace(column)
-        columns[name] = column.to_pandas()
+        columns[name] = column.to_pandas(date_as_object=False)  # dates as datetime64, not Python objects
     frame = pd.DataFrame(columns)
     dialect = {"format": "parquet", "rows": len(frame)}
     return RawTable(source, frame, dialect, _sha256(data))

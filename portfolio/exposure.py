@@ -65,17 +65,14 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
     holdings = holdings.sort_values(["as_of", "holding_id"], kind="stable", ignore_index=True)
     record_at = _record_positions(holdings, records, settings.publication_lag_months)
     has_record = record_at != NO_RECORD
-    picked = records.iloc[np.where(has_record, record_at, 0)].reset_index(drop=True) if len(records) \
-        else pd.DataFrame(index=range(len(holdings)), columns=records.columns)
 
     def from_record(column: str) -> np.ndarray:
-        values = picked[column].to_numpy(dtype="float64", na_value=np.nan)
-        return np.where(has_record, values, np.nan)
+        return _gather(records[column].to_numpy(dtype="float64", na_value=np.nan), record_at, np.nan)
 
     value = holdings["market_value_eur"].to_numpy(dtype="float64")
     evic = from_record("evic_eur")
     revenue = from_record("revenue_eur")
-    emissions = np.where(has_record, configured_emissions(picked, settings.scopes), np.nan)
+    emissions = _gather(configured_emissions(records, settings.scopes), record_at, np.nan)
     eligible = holdings["asset_class"].isin(ELIGIBLE_ASSET_CLASSES).to_numpy()
     known = has_record & ~np.isnan(emissions)
     covered = eligible & known & (evic > 0)
@@ -91,11 +88,11 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
         "listed": holdings["listed"],
         "fund_id": holdings["fund_id"],
         "market_value_eur": value,
-        "record_year": pd.array(np.where(has_record, picked["year"].to_numpy(dtype="float64", na_value=np.nan),
-                                         np.nan), dtype="Int64"),
-        "record_published_on": picked["published_on"].where(has_record).astype("datetime64[s]"),
-        "source": picked["source"].where(has_record, "").fillna("").astype("str"),
-        "sector": picked["sector"].where(has_record, "").fillna("").astype("str"),
+        "record_year": pd.array(from_record("year"), dtype="Int64"),
+        "record_published_on": _gather(records["published_on"].to_numpy(dtype="datetime64[s]"), record_at,
+                                       np.datetime64("NaT", "s")),
+        "source": _gather_text(records["source"], record_at),
+        "sector": _gather_text(records["sector"], record_at),
         "evic_eur": evic,
         "revenue_eur": revenue,
         "data_quality": pd.array(from_record("data_quality"), dtype="Int64"),
@@ -109,12 +106,21 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
         "territorial": holdings["fund_id"].isin(settings.territorial_funds).to_numpy(),
         "holdings_file": holdings["source_file"],
         "holdings_row": holdings["source_row"].astype("int64"),
-        "issuers_row": pd.array(np.where(has_record, picked["source_row"].to_numpy(dtype="float64",
-                                                                                  na_value=np.nan), np.nan),
-                                dtype="Int64"),
+        "issuers_row": pd.array(from_record("source_row"), dtype="Int64"),
     })
     frame["reason"] = _reasons(frame, has_record)
     return frame[CONTRIBUTION_COLUMNS]
+
+
+def _gather(values: np.ndarray, positions: np.ndarray, missing: object) -> np.ndarray:
+    """`values[positions]`, with `missing` where the position is -1 (no record)."""
+    return np.append(values, np.array([missing], dtype=values.dtype))[positions]
+
+
+def _gather_text(values: pd.Series, positions: np.ndarray) -> pd.Categorical:
+    """A text column of the records for each holding, as a categorical (few distinct values, cheap to take)."""
+    codes, categories = pd.factorize(values.fillna(""))
+    return pd.Categorical.from_codes(_gather(codes, positions, -1), categories=categories)
 
 
 def _record_positions(holdings: pd.DataFrame, records: pd.DataFrame, lag_months: int) -> np.ndarray:

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 from portfolio.settings import Trajectory
 from portfolio.trajectory import path_values, years_between
@@ -61,6 +59,9 @@ def project(series: pd.Series, metric: str, baseline: float,
     series = series[series > 0]
     if len(series) < MIN_SNAPSHOTS:
         return None
+    import statsmodels.api as sm  # imported here: 2-3 s at start-up that most commands never need
+    from scipy import stats
+
     start, target = pd.Timestamp(settings.baseline_date), pd.Timestamp(settings.target_date)
     t = years_between(start, series.index.to_series())
     fit = sm.OLS(np.log(series.to_numpy(dtype="float64")), sm.add_constant(t)).fit()

@@ -158,6 +158,14 @@ def test_value_shown_escaped_and_cut(analyze, book, tables):
                             "expected a number"]
 
 
+def test_invisible_characters_are_escaped_letters_are_not(analyze, book, tables):
+    book.holdings_rows(tables.holding("H1", market_value_eur="1\u00a0234 €"), tables.holding("H2", bucket="Crédit"))
+
+    assert_rejected(analyze(), book.out,
+                    "holdings.csv: row 2, column market_value_eur: got '1\\xa0234 €'; expected a number",
+                    f"holdings.csv: row 3, column bucket: got 'Crédit'; expected {BUCKETS}")
+
+
 # ---------------------------------------------------------------- duplicates
 
 def test_duplicate_holding_id_in_a_snapshot(analyze, book, tables):
@@ -388,6 +396,24 @@ def test_parquet_problems_use_record_rows(analyze, book, tmp_path):
     assert_rejected(analyze(issuers=path), book.out,
                     "issuers.parquet: row 3, column evic_eur: got '-100.0'; expected a number >= 0",
                     "issuers.parquet: row 4, column data_quality: got '7'; expected a number from 1 to 5")
+
+
+def test_empty_and_header_only_xlsx_and_parquet(analyze, book, tables, tmp_path):
+    import openpyxl
+
+    empty = tmp_path / "empty.xlsx"
+    openpyxl.Workbook().save(empty)
+    header_only = tmp_path / "header.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(tables.holdings_header)
+    workbook.save(header_only)
+    no_rows = tmp_path / "none.parquet"
+    pq.write_table(pa.table({name: pa.array([], type=pa.string()) for name in tables.holdings_header}), no_rows)
+
+    assert_rejected(analyze(holdings=[empty, header_only, no_rows]), book.out,
+                    "empty.xlsx: row 1: got an empty file; expected a header row naming the columns",
+                    "header.xlsx: row 2: got no data rows; expected at least one holding",
+                    "none.parquet: row 2: got no data rows; expected at least one holding")
 
 
 # ---------------------------------------------------------------- more than 20 problems

@@ -16,6 +16,11 @@ import pytest
 from holdings import read_holdings, read_table
 
 
+def write_holdings(tables, path, *rows, extra=(), **options):
+    """A holdings CSV: the contract header (plus `extra` columns), then `rows`."""
+    return tables.write_csv(path, [tables.holdings_header + list(extra), *rows], **options)
+
+
 def read_positions(*paths, columns=None, values=None):
     """Holdings as typed rows (dicts) and the raw tables, through the public reader."""
     frame, tables = read_holdings(list(paths), columns or {}, values or {})
@@ -25,7 +30,8 @@ def read_positions(*paths, columns=None, values=None):
 # ---------------------------------------------------------------- CSV dialects
 
 def test_comma_delimited_csv_cells_and_dialect(tables, tmp_path):
-    path = tables.write_csv(tmp_path / "h.csv", [tables.holdings_header, tables.holding("H1"), tables.holding("H2", market_value_eur="2.5")])
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("H1"),
+                          tables.holding("H2", market_value_eur="2.5"))
 
     table = read_table(path, {})
 
@@ -37,7 +43,7 @@ def test_comma_delimited_csv_cells_and_dialect(tables, tmp_path):
 
 
 def test_semicolon_delimited_csv(tables, tmp_path):
-    path = tables.write_csv(tmp_path / "h.csv", [tables.holdings_header, tables.holding("H1", market_value_eur="12,5")], delimiter=";")
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("H1", market_value_eur="12,5"), delimiter=";")
 
     table = read_table(path, {})
 
@@ -48,8 +54,8 @@ def test_semicolon_delimited_csv(tables, tmp_path):
 
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_decimal_point_is_detected_and_recorded(tables, tmp_path, delimiter):
-    path = tables.write_csv(tmp_path / "h.csv", [tables.holdings_header, tables.holding("H1", market_value_eur="1234567.89"),
-                                          tables.holding("H2", market_value_eur="0.5")], delimiter=delimiter)
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("H1", market_value_eur="1234567.89"),
+                          tables.holding("H2", market_value_eur="0.5"), delimiter=delimiter)
 
     rows, (table,) = read_positions(path)
 
@@ -60,9 +66,9 @@ def test_decimal_point_is_detected_and_recorded(tables, tmp_path, delimiter):
 
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_decimal_comma_with_dot_thousands(tables, tmp_path, delimiter):
-    path = tables.write_csv(tmp_path / "h.csv", [tables.holdings_header, tables.holding("H1", market_value_eur="1.234.567,89"),
-                                          tables.holding("H2", market_value_eur="1.234"),
-                                          tables.holding("H3", market_value_eur="0,5")], delimiter=delimiter)
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("H1", market_value_eur="1.234.567,89"),
+                          tables.holding("H2", market_value_eur="1.234"), tables.holding("H3", market_value_eur="0,5"),
+                          delimiter=delimiter)
 
     rows, (table,) = read_positions(path)
 
@@ -76,8 +82,8 @@ def test_decimal_comma_with_dot_thousands(tables, tmp_path, delimiter):
                                                 ("-12{s}000", -12000.0)])
 def test_thousands_separators(tables, tmp_path, space, text, expected):
     cell = text.format(s=space)
-    path = tables.write_csv(tmp_path / "h.csv", [tables.holdings_header, tables.holding("H1", asset_class="cash", market_value_eur=cell)],
-                     delimiter=";")
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("H1", asset_class="cash", market_value_eur=cell),
+                          delimiter=";")
 
     rows, (table,) = read_positions(path)
 
@@ -88,7 +94,7 @@ def test_thousands_separators(tables, tmp_path, space, text, expected):
 # ---------------------------------------------------------------- encodings
 
 def test_utf8_without_bom(tables, tmp_path):
-    path = tables.write_csv(tmp_path / "h.csv", [tables.holdings_header + ["name"], tables.holding("H1") + ["Crédit Agricole"]])
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("H1") + ["Crédit Agricole"], extra=["name"])
 
     table = read_table(path, {})
 
@@ -97,8 +103,8 @@ def test_utf8_without_bom(tables, tmp_path):
 
 
 def test_utf8_with_bom_does_not_leak_into_first_column_name(tables, tmp_path):
-    path = tables.write_csv(tmp_path / "h.csv", [tables.holdings_header + ["name"], tables.holding("H1") + ["Crédit Agricole"]],
-                     encoding="utf-8-sig")
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("H1") + ["Crédit Agricole"], extra=["name"],
+                          encoding="utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
 
     table = read_table(path, {})
@@ -110,8 +116,8 @@ def test_utf8_with_bom_does_not_leak_into_first_column_name(tables, tmp_path):
 
 
 def test_windows_1252(tables, tmp_path):
-    path = tables.write_csv(tmp_path / "h.csv", [tables.holdings_header + ["name"], tables.holding("H1") + ["Crédit Mutuel – Arkéa €"]],
-                     delimiter=";", encoding="cp1252")
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("H1") + ["Crédit Mutuel – Arkéa €"],
+                          extra=["name"], delimiter=";", encoding="cp1252")
     assert "Crédit".encode("cp1252") in path.read_bytes()
 
     rows, (table,) = read_positions(path)
@@ -185,7 +191,8 @@ def test_xlsx_first_sheet_by_default(tables, tmp_path):
 
 def test_xlsx_sheet_selected_with_hash(tables, tmp_path):
     path = write_xlsx(tmp_path / "book.xlsx", [("First", [tables.holdings_header, xlsx_holding("A1")]),
-                                               ("Sheet2", [tables.holdings_header, xlsx_holding("B1"), xlsx_holding("B2")])])
+                                               ("Sheet2", [tables.holdings_header, xlsx_holding("B1"),
+                                                           xlsx_holding("B2")])])
 
     rows, (table,) = read_positions(f"{path}#Sheet2")
 
@@ -234,6 +241,26 @@ def test_xlsx_trailing_empty_rows_are_ignored(tables, tmp_path):
     rows, _ = read_positions(path)
 
     assert [row["holding_id"] for row in rows] == ["A1"]
+
+
+def test_xlsx_with_a_wrong_recorded_used_range(tables, tmp_path):
+    """Some writers record `<dimension ref="A1"/>`; every cell must still be read."""
+    import re
+    import zipfile
+
+    written = write_xlsx(tmp_path / "written.xlsx", [("Sheet1", [tables.holdings_header, xlsx_holding("A1"),
+                                                                 xlsx_holding("A2")])])
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1"/>', data)
+            target.writestr(item, data)
+
+    rows, _ = read_positions(path)
+
+    assert [(row["holding_id"], row["market_value_eur"]) for row in rows] == [("A1", 1000.5), ("A2", 1000.5)]
 
 
 # ---------------------------------------------------------------- Parquet
@@ -315,9 +342,9 @@ def test_header_names_trimmed_and_case_folded(tables, tmp_path):
 
 
 def test_text_cells_trimmed_identifiers_keep_case(tables, tmp_path):
-    path = tables.write_csv(tmp_path / "h.csv", [tables.holdings_header + ["name", "fund_id"],
-                                          ["  2023-12-31 ", "  hX-1 ", " Fr0000120271 ", " Yield ", " LISTED_EQUITY ",
-                                           " OUI ", " 10 ", "  Total  SE ", " fr-emplois "]])
+    path = write_holdings(tables, tmp_path / "h.csv",
+                          ["  2023-12-31 ", "  hX-1 ", " Fr0000120271 ", " Yield ", " LISTED_EQUITY ", " OUI ", " 10 ",
+                           "  Total  SE ", " fr-emplois "], extra=["name", "fund_id"])
 
     rows, _ = read_positions(path)
 
@@ -331,7 +358,7 @@ def test_text_cells_trimmed_identifiers_keep_case(tables, tmp_path):
 
 def test_unknown_columns_kept_and_ignored_optional_columns_absent(tables, tmp_path):
     path = tables.write_csv(tmp_path / "h.csv", [["commentaire"] + tables.holdings_header + ["ISIN"],
-                                          ["n'importe quoi; ok"] + tables.holding("H1") + ["FR0000120271"]])
+                                                 ["n'importe quoi; ok"] + tables.holding("H1") + ["FR0000120271"]])
 
     table = read_table(path, {})
     rows, _ = read_positions(path)
@@ -342,10 +369,39 @@ def test_unknown_columns_kept_and_ignored_optional_columns_absent(tables, tmp_pa
     assert (rows[0]["name"], rows[0]["fund_id"], rows[0]["purpose"]) == ("", "", "")
 
 
+def test_blank_header_cells_are_unknown_columns(tables, tmp_path):
+    """Spreadsheet exports often end every line with empty fields (`,,`)."""
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("H1") + ["", ""], extra=["", " "])
+
+    table = read_table(path, {})
+    rows, _ = read_positions(path)
+
+    assert list(table.frame.columns) == tables.holdings_header + ["column 8", "column 9"]
+    assert [row["holding_id"] for row in rows] == ["H1"]
+
+
+def test_xlsx_blank_header_cells_between_columns(tmp_path):
+    header = ["as_of", None, "holding_id", "issuer_id", "", "bucket", "asset_class", "listed", "market_value_eur"]
+    path = write_xlsx(tmp_path / "book.xlsx", [("Sheet1", [
+        header, [dt.datetime(2023, 12, 31), "note", "A1", "I1", None, "yield", "fund", True, 5]])])
+
+    rows, _ = read_positions(path)
+
+    assert [(row["holding_id"], row["market_value_eur"]) for row in rows] == [("A1", 5.0)]
+
+
+def test_null_like_words_are_text(tables, tmp_path):
+    path = write_holdings(tables, tmp_path / "h.csv", tables.holding("NA", issuer_id="NULL") + ["N/A"], extra=["name"])
+
+    rows, _ = read_positions(path)
+
+    assert (rows[0]["holding_id"], rows[0]["issuer_id"], rows[0]["name"]) == ("NA", "NULL", "N/A")
+
+
 def test_column_map_renames_back_office_headers(tables, tmp_path):
     header = ["Date", "Ligne", "Emetteur", "Poche", "Classe", "Cote", "Valeur de marche"]
-    path = tables.write_csv(tmp_path / "h.csv", [header, ["31/12/2023", "L1", "I1", "rendement", "listed_equity", "oui",
-                                                   "1 000,5"]], delimiter=";")
+    path = tables.write_csv(tmp_path / "h.csv", [header, ["31/12/2023", "L1", "I1", "rendement", "listed_equity",
+                                                          "oui", "1 000,5"]], delimiter=";")
     columns = {"date": "as_of", "Ligne": "holding_id", "EMETTEUR": "issuer_id", "Poche": "bucket",
                "Classe": "asset_class", "Cote": "listed", " Valeur de marche ": "market_value_eur"}
 
@@ -358,10 +414,10 @@ def test_column_map_renames_back_office_headers(tables, tmp_path):
 
 
 def test_rows_are_numbered_from_2_in_each_file(tables, tmp_path):
-    first = tables.write_csv(tmp_path / "a.csv", [tables.holdings_header, tables.holding("H1"), tables.holding("H2")])
-    second = tables.write_csv(tmp_path / "b.csv", [tables.holdings_header, tables.holding("H3", as_of="2024-03-31")])
+    first = write_holdings(tables, tmp_path / "a.csv", tables.holding("H1"), tables.holding("H2"))
+    second = write_holdings(tables, tmp_path / "b.csv", tables.holding("H3", as_of="2024-03-31"))
 
-    rows, tables = read_positions(first, second)
+    rows, raw_tables = read_positions(first, second)
 
     assert [(row["source_file"], row["source_row"]) for row in rows] == [("a.csv", 2), ("a.csv", 3), ("b.csv", 2)]
-    assert [table.source for table in tables] == ["a.csv", "b.csv"]
+    assert [table.source for table in raw_tables] == ["a.csv", "b.csv"]
