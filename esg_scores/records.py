@@ -14,10 +14,17 @@ from pathlib import Path
 import pandas as pd
 
 from holdings.problems import InputError, Problem
-from holdings.schema import Field, TableSchema, at_least, between, duplicates, validate
+from holdings.schema import Field, Rule, TableSchema, at_least, between, duplicates, validate
 from holdings.tabular import FIRST_DATA_ROW, RawTable, read_table
 
 SCOPE_COLUMNS = ("scope1_tco2e", "scope2_tco2e", "scope3_tco2e")
+
+
+def one_form_only(amount: str, in_euros: str) -> Rule:
+    """A record gives an amount in its currency or in EUR, not both."""
+    return Rule(amount, f"an empty cell when {in_euros} is given (one or the other, not both)",
+                lambda frame: frame[amount].isna() | frame[in_euros].isna())
+
 
 ISSUERS = TableSchema(
     name="issuers",
@@ -33,6 +40,12 @@ ISSUERS = TableSchema(
         Field("sector", "text", required=False, nullable=True),
         Field("source", "text", required=False, nullable=True),
         Field("esg_score", "number", required=False, nullable=True, rules=(between("esg_score", 0, 100),)),
+        # extension (currencies): amounts in `currency`, converted with the --fx table
+        Field("currency", "id", required=False, nullable=True),
+        Field("evic", "number", required=False, nullable=True,
+              rules=(at_least("evic", 0), one_form_only("evic", "evic_eur"))),
+        Field("revenue", "number", required=False, nullable=True,
+              rules=(at_least("revenue", 0), one_form_only("revenue", "revenue_eur"))),
     ),
 )
 
@@ -44,6 +57,7 @@ def read_issuers(source: str | Path | pd.DataFrame, column_map: Mapping[str, str
     records = validate(raw, ISSUERS, spellings)
     if records.empty:
         raise InputError(Problem(raw.source, FIRST_DATA_ROW, "", "no data rows", "at least one issuer record"))
+    records["currency"] = records["currency"].str.upper()
     records["source_file"] = raw.source
     records["source_row"] = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(records))
     clashes = duplicates(records, ["issuer_id", "year", "published_on"], records["source_row"],

@@ -7,11 +7,9 @@ flag (eligible, covered, WACI-covered, health, territorial) plus why a line
 is uncovered. The metrics are grouped sums over this table and nothing else,
 so an auditor can rebuild any figure from `contributions.csv` in a spreadsheet.
 
-The join is done on integer codes: distinct (snapshot, issuer) pairs select
-their record on the small side (`esg_scores.select_records`), then every
-holding looks its pair up in a dense array, which is a hash join without the
-hashing. Rows come out sorted by (as_of, holding_id), the order every later
-sum runs in, so results do not depend on input row order.
+The record join is `portfolio.kernel.record_positions`. Rows come out sorted
+by (as_of, holding_id), the order every later sum runs in, so results do not
+depend on input row order.
 """
 
 from __future__ import annotations
@@ -21,15 +19,19 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from esg_scores import NO_RECORD, SCOPE_COLUMNS, select_records
+from esg_scores import NO_RECORD, SCOPE_COLUMNS
+from esg_scores.proxies import estimate, sector_averages
 from holdings.coerce import by_distinct_value
+from portfolio.kernel import attributed, gather, record_positions
 from portfolio.settings import Settings
+from portfolio.sovereign import sovereign_exposure
 
 ELIGIBLE_ASSET_CLASSES = ("listed_equity", "corporate_bond", "unlisted_equity", "loan")
 
 # Why a line is uncovered, in the order they are tested. The first applies alone;
 # the last two can both apply to one record.
 NOT_ELIGIBLE = "asset_class_not_eligible"
+LOOKED_THROUGH = "looked_through"  # a fund line whose children carry its attribution
 MISSING_ISSUER_ID = "missing_issuer_id"
 NO_RECORD_REASON = "no_issuer_record"
 MISSING_SCOPE = "missing_scope"
@@ -46,11 +48,6 @@ CONTRIBUTION_COLUMNS = [
 ]
 
 
-def attributed(value: np.ndarray, company_value: np.ndarray, emissions: np.ndarray) -> np.ndarray:
-    """The attribution kernel: the share of a company's emissions a position finances."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return value / company_value * emissions
-
 
 def configured_emissions(records: pd.DataFrame, scopes: Sequence[int]) -> np.ndarray:
     """E of each record: the sum of the configured scopes, unknown (NaN) if any is empty."""
@@ -60,19 +57,25 @@ def configured_emissions(records: pd.DataFrame, scopes: Sequence[int]) -> np.nda
     return total
 
 
-def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """The contributions table for every holding and snapshot, sorted by (as_of, holding_id)."""
+def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings: Settings,
+                        countries: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The contributions table for every holding and snapshot, sorted by (as_of, holding_id).
+
+    Extensions join in when present: look-through children (holdings with a
+    `parent_holding_id` column, see `portfolio.lookthrough`), sector proxies
+    (`gaps = "proxy"`) and sovereign records (`countries`).
+    """
     holdings = holdings.sort_values(["as_of", "holding_id"], kind="stable", ignore_index=True)
-    record_at = _record_positions(holdings, records, settings.publication_lag_months)
+    record_at = record_positions(holdings, records, settings.publication_lag_months)
     has_record = record_at != NO_RECORD
 
     def from_record(column: str) -> np.ndarray:
-        return _gather(records[column].to_numpy(dtype="float64", na_value=np.nan), record_at, np.nan)
+        return gather(records[column].to_numpy(dtype="float64", na_value=np.nan), record_at, np.nan)
 
     value = holdings["market_value_eur"].to_numpy(dtype="float64")
     evic = from_record("evic_eur")
     revenue = from_record("revenue_eur")
-    emissions = _gather(configured_emissions(records, settings.scopes), record_at, np.nan)
+    emissions = gather(configured_emissions(records, settings.scopes), record_at, np.nan)
     eligible = holdings["asset_class"].isin(ELIGIBLE_ASSET_CLASSES).to_numpy()
     known = has_record & ~np.isnan(emissions)
     covered = eligible & known & (evic > 0)
@@ -89,7 +92,7 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
         "fund_id": holdings["fund_id"],
         "market_value_eur": value,
         "record_year": pd.array(from_record("year"), dtype="Int64"),
-        "record_published_on": _gather(records["published_on"].to_numpy(dtype="datetime64[s]"), record_at,
+        "record_published_on": gather(records["published_on"].to_numpy(dtype="datetime64[s]"), record_at,
                                        np.datetime64("NaT", "s")),
         "source": _gather_text(records["source"], record_at),
         "sector": _gather_text(records["sector"], record_at),
@@ -108,31 +111,62 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
         "holdings_row": holdings["source_row"].astype("int64"),
         "issuers_row": pd.array(from_record("source_row"), dtype="Int64"),
     })
-    frame["reason"] = _reasons(frame, has_record)
-    return frame[CONTRIBUTION_COLUMNS]
+    columns = list(CONTRIBUTION_COLUMNS)
+    if "parent_holding_id" in holdings.columns:
+        child = (holdings["parent_holding_id"] != "").to_numpy()
+        frame["health"] &= ~child
+        frame["territorial"] &= ~child
+        frame["parent_holding_id"] = holdings["parent_holding_id"]
+        frame["lookthrough_weight"] = holdings["lookthrough_weight"].to_numpy(dtype="float64")
+        columns += ["parent_holding_id", "lookthrough_weight"]
+    if settings.gaps == "proxy":
+        frame["estimated"] = _apply_proxies(frame, holdings)
+        columns.append("estimated")
+    if countries is not None:
+        sovereign = sovereign_exposure(frame, countries, settings.publication_lag_months)
+        frame[sovereign.columns] = sovereign
+        columns += list(sovereign.columns)
+    frame["reason"] = _reasons(frame, has_record, holdings.get("lookthrough"))
+    return frame[columns]
 
 
-def _gather(values: np.ndarray, positions: np.ndarray, missing: object) -> np.ndarray:
-    """`values[positions]`, with `missing` where the position is -1 (no record)."""
-    return np.append(values, np.array([missing], dtype=values.dtype))[positions]
+def _apply_proxies(frame: pd.DataFrame, holdings: pd.DataFrame) -> np.ndarray:
+    """Estimate uncovered eligible lines (and funds without composition) in place; return the mask."""
+    covered = frame["covered"].to_numpy()
+    unlooked_fund = (frame["asset_class"] == "fund").to_numpy()
+    if "lookthrough" in holdings.columns:
+        unlooked_fund &= ~holdings["lookthrough"].to_numpy(dtype=bool)
+    candidates = ~covered & (frame["eligible"].to_numpy() | unlooked_fund)
+    reported = frame.loc[covered]
+    averages = sector_averages(pd.DataFrame({
+        "as_of": reported["as_of"], "issuer_id": reported["issuer_id"], "sector": reported["sector"].astype("str"),
+        "emissions": reported["emissions_tco2e"], "evic": reported["evic_eur"], "revenue": reported["revenue_eur"],
+    }))
+    lines = frame.loc[candidates]
+    estimates = estimate(pd.DataFrame({
+        "as_of": lines["as_of"], "sector": lines["sector"].astype("str"), "value": lines["market_value_eur"],
+        "evic": lines["evic_eur"], "revenue": lines["revenue_eur"],
+    }), averages)
+    done = estimates["quality"].notna()
+    rows = estimates.index[done]
+    frame.loc[rows, "emissions_tco2e"] = estimates.loc[done, "emissions"]
+    frame.loc[rows, "financed_emissions_tco2e"] = estimates.loc[done, "financed"]
+    frame.loc[rows, "data_quality"] = estimates.loc[done, "quality"].astype("int64").to_numpy()
+    frame.loc[rows, "eligible"] = True  # a proxied fund line enters Ve so that Vc <= Ve
+    frame.loc[rows, "covered"] = True
+    frame["waci_covered"] = frame["eligible"].to_numpy() & frame["emissions_tco2e"].notna().to_numpy() \
+        & (frame["revenue_eur"].to_numpy() > 0)
+    estimated = np.zeros(len(frame), dtype=bool)
+    estimated[frame.index.get_indexer(rows)] = True
+    return estimated
+
 
 
 def _gather_text(values: pd.Series, positions: np.ndarray) -> pd.Categorical:
     """A text column of the records for each holding, as a categorical (few distinct values, cheap to take)."""
     codes, categories = pd.factorize(values.fillna(""))
-    return pd.Categorical.from_codes(_gather(codes, positions, -1), categories=categories)
+    return pd.Categorical.from_codes(gather(codes, positions, -1), categories=categories)
 
-
-def _record_positions(holdings: pd.DataFrame, records: pd.DataFrame, lag_months: int) -> np.ndarray:
-    """Position in `records` of the record each holding uses, -1 for none (see module doc)."""
-    date_codes, dates = pd.factorize(holdings["as_of"], sort=True)
-    issuer_codes, issuers = pd.factorize(holdings["issuer_id"], sort=True)
-    pair_of_holding, pairs = pd.factorize(date_codes.astype(np.int64) * len(issuers) + issuer_codes, sort=True)
-    requests = pd.DataFrame({
-        "as_of": dates.to_numpy()[pairs // len(issuers)],
-        "issuer_id": issuers.to_numpy(dtype=object)[pairs % len(issuers)],
-    })
-    return select_records(records, requests, lag_months)[pair_of_holding]
 
 
 def _health(purpose: pd.Series, health_purposes: Sequence[str]) -> np.ndarray:
@@ -160,11 +194,14 @@ def gap_masks(contributions: pd.DataFrame, has_record: np.ndarray | None = None)
     }
 
 
-def _reasons(frame: pd.DataFrame, has_record: np.ndarray) -> np.ndarray:
+def _reasons(frame: pd.DataFrame, has_record: np.ndarray, looked_through: pd.Series | None) -> np.ndarray:
     """`|`-joined reasons a line is uncovered, empty when covered; built once per distinct combination."""
-    masks = gap_masks(frame, has_record)
-    coverage_reasons = [NOT_ELIGIBLE, MISSING_ISSUER_ID, NO_RECORD_REASON, MISSING_SCOPE, MISSING_EVIC]
-    flags = [~frame["eligible"].to_numpy()] + [masks[r] for r in coverage_reasons[1:]]
+    covered = frame["covered"].to_numpy()
+    masks = {reason: mask & ~covered for reason, mask in gap_masks(frame, has_record).items()}
+    fund_line = np.zeros(len(frame), dtype=bool) if looked_through is None else looked_through.to_numpy(dtype=bool)
+    coverage_reasons = [LOOKED_THROUGH, NOT_ELIGIBLE, MISSING_ISSUER_ID, NO_RECORD_REASON, MISSING_SCOPE, MISSING_EVIC]
+    flags = [fund_line, ~frame["eligible"].to_numpy() & ~fund_line & ~covered] \
+        + [masks[r] for r in coverage_reasons[2:]]
     bits = np.zeros(len(frame), dtype=np.int64)
     for position, flag in enumerate(flags):
         bits |= flag.astype(np.int64) << position

@@ -11,12 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from holdings.problems import InputError, Problem, quote_value
 from portfolio.exposure import (GAP_REASONS, MISSING_EVIC, MISSING_ISSUER_ID, MISSING_REVENUE, MISSING_SCOPE,
                                 NO_RECORD_REASON, gap_masks)
 
 WARNING_COLUMNS = ["as_of", "holding_id", "issuer_id", "reason", "detail"]
 MISSING_BASELINE = "missing_baseline"
 NO_PROJECTION = "no_projection"
+FUND_WEIGHTS_INCOMPLETE = "fund_weights_incomplete"
+WEIGHT_TOLERANCE = 0.005
 
 
 def _record_label(rows: pd.DataFrame) -> pd.Series:
@@ -61,6 +64,34 @@ def gap_warnings(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> pd.Dat
     return pd.concat(parts, ignore_index=True)
 
 
+def fund_warnings(contributions: pd.DataFrame) -> pd.DataFrame:
+    """One warning per looked-through fund line whose weights sum to less than 1 (within 0.5 %)."""
+    if "parent_holding_id" not in contributions.columns:
+        return empty_warnings()
+    weight = contributions["lookthrough_weight"]
+    short = (contributions["parent_holding_id"] == "") & weight.notna() & (weight < 1 - WEIGHT_TOLERANCE)
+    rows = contributions.loc[short]
+    if rows.empty:
+        return empty_warnings()
+    detail = ("composition weights sum to " + rows["lookthrough_weight"].map("{:.4f}".format)
+              + ": the remaining " + (100 * (1 - rows["lookthrough_weight"])).map("{:.1f}".format)
+              + " % of the line stays uncovered")
+    return pd.DataFrame({"as_of": rows["as_of"], "holding_id": rows["holding_id"], "issuer_id": rows["issuer_id"],
+                         "reason": FUND_WEIGHTS_INCOMPLETE, "detail": detail})
+
+
+def refuse_gaps(contributions: pd.DataFrame) -> None:
+    """`gaps = "strict"`: every eligible line lacking data is an input error naming its row."""
+    masks = gap_masks(contributions)
+    lacking = masks[MISSING_ISSUER_ID] | masks[NO_RECORD_REASON] | masks[MISSING_SCOPE] | masks[MISSING_EVIC]
+    rows = contributions.loc[lacking]
+    problems = [Problem(str(row.holdings_file), int(row.holdings_row), "issuer_id", quote_value(row.issuer_id),
+                        f'issuer data for this line on {row.as_of:%Y-%m-%d} (gaps = "strict"): {row.reason}')
+                for row in rows.itertuples(index=False)]
+    if problems:
+        raise InputError(problems)
+
+
 def empty_warnings() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="datetime64[s]" if column == "as_of" else "str")
                          for column in WARNING_COLUMNS})
@@ -81,5 +112,5 @@ def sort_warnings(warnings: pd.DataFrame) -> pd.DataFrame:
 def count_by_reason(warnings: pd.DataFrame) -> dict[str, int]:
     """How many warnings of each reason, in a fixed order, for the stderr summary."""
     counts = warnings["reason"].value_counts()
-    order = [*GAP_REASONS, MISSING_BASELINE, NO_PROJECTION]
+    order = [*GAP_REASONS, FUND_WEIGHTS_INCOMPLETE, MISSING_BASELINE, NO_PROJECTION]
     return {reason: int(counts[reason]) for reason in order if reason in counts}

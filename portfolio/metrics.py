@@ -47,6 +47,7 @@ def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapsh
         return np.bincount(snapshot_codes[keep], weights=values[keep], minlength=snapshots)
 
     value = contributions["market_value_eur"].to_numpy(dtype="float64")
+    in_value = _counts_in_value(contributions)
     covered = contributions["covered"].to_numpy(dtype=bool)
     waci = contributions["waci_covered"].to_numpy(dtype=bool)
     evic = contributions["evic_eur"].to_numpy(dtype="float64")
@@ -57,7 +58,7 @@ def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapsh
         intensity = emissions / (revenue / PER_MEUR)
     scored = covered & ~np.isnan(quality)
     sums = {
-        "V": total(value),
+        "V": total(value, in_value),
         "Ve": total(value, contributions["eligible"].to_numpy(dtype=bool)),
         "Vc": total(value, covered),
         "FE": total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), covered),
@@ -75,10 +76,43 @@ def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapsh
         with np.errstate(divide="ignore", invalid="ignore"):
             financed = value / evic * scope_emissions
         sums[f"FE{scope}"] = total(financed, scope_covered)
+    sums.update(_extension_sums(contributions, value, total))
     return sums
 
 
-# metric name -> (formula over the sums, perimeters it is written for)
+def _counts_in_value(contributions: pd.DataFrame) -> np.ndarray:
+    """Lines that count in V: all but look-through children (their fund line counts once)."""
+    if "parent_holding_id" not in contributions.columns:
+        return np.ones(len(contributions), dtype=bool)
+    return (contributions["parent_holding_id"] == "").to_numpy()
+
+
+def _extension_sums(contributions: pd.DataFrame, value: np.ndarray,
+                    total: Callable[..., np.ndarray]) -> dict[str, np.ndarray]:
+    """Sums for the contract's extensions, present only when their input was given."""
+    sums = {}
+    if "parent_holding_id" in contributions.columns:
+        fund_lines = (contributions["parent_holding_id"] == "").to_numpy() \
+            & contributions["lookthrough_weight"].notna().to_numpy()
+        sums["lookthrough"] = total(value, fund_lines)
+    if "estimated" in contributions.columns:
+        estimated = contributions["estimated"].to_numpy(dtype=bool)
+        sums["estimated"] = total(value, estimated)
+        sums["estimated_FE"] = total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), estimated)
+    if "sovereign_covered" in contributions.columns:
+        sovereign = contributions["sovereign_covered"].to_numpy(dtype=bool)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            intensity = contributions["country_emissions_tco2e"].to_numpy(dtype="float64") \
+                / (contributions["gdp_eur"].to_numpy(dtype="float64") / PER_MEUR)
+        sums["sovereign"] = total(value, sovereign)
+        sums["sovereign_FE"] = total(contributions["sovereign_financed_emissions_tco2e"].to_numpy(dtype="float64"),
+                                     sovereign)
+        sums["sovereign_VI"] = total(value * intensity, sovereign)
+    return sums
+
+
+# metric name -> (formula over the sums, perimeters it is written for); extension metrics are written
+# only when their sums exist (their input was given)
 METRICS: dict[str, tuple[Callable[[dict[str, np.ndarray]], np.ndarray], tuple[str, ...]]] = {
     "value_eur": (lambda s: s["V"], PERIMETERS),
     "eligible_value_eur": (lambda s: s["Ve"], PERIMETERS),
@@ -99,6 +133,14 @@ METRICS: dict[str, tuple[Callable[[dict[str, np.ndarray]], np.ndarray], tuple[st
     "territorial_value_eur": (lambda s: s["territorial"], TERRITORIAL_PERIMETERS),
     "territorial_share": (lambda s: ratio(s["territorial"], s["V"]), TERRITORIAL_PERIMETERS),
 }
+EXTENSION_METRICS: dict[str, tuple[str, Callable[[dict[str, np.ndarray]], np.ndarray]]] = {
+    "lookthrough_value_eur": ("lookthrough", lambda s: s["lookthrough"]),
+    "estimated_value_eur": ("estimated", lambda s: s["estimated"]),
+    "estimated_financed_emissions_tco2e": ("estimated", lambda s: s["estimated_FE"]),
+    "sovereign_covered_value_eur": ("sovereign", lambda s: s["sovereign"]),
+    "sovereign_financed_emissions_tco2e": ("sovereign", lambda s: s["sovereign_FE"]),
+    "ghg_intensity_sovereign_tco2e_per_meur_gdp": ("sovereign", lambda s: ratio(s["sovereign_VI"], s["V"])),
+}
 
 
 def compute_metrics(contributions: pd.DataFrame) -> pd.DataFrame:
@@ -107,10 +149,11 @@ def compute_metrics(contributions: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for perimeter, rows in perimeter_masks(contributions).items():
         sums = compute_sums(contributions, snapshot_codes, len(snapshots), rows)
-        for metric, (formula, perimeters) in METRICS.items():
-            if perimeter in perimeters:
-                parts.append(pd.DataFrame({"as_of": snapshots, "perimeter": perimeter, "metric": metric,
-                                           "value": formula(sums)}))
+        formulas = {metric: formula for metric, (formula, perimeters) in METRICS.items() if perimeter in perimeters}
+        formulas.update({metric: formula for metric, (needs, formula) in EXTENSION_METRICS.items() if needs in sums})
+        for metric, formula in formulas.items():
+            parts.append(pd.DataFrame({"as_of": snapshots, "perimeter": perimeter, "metric": metric,
+                                       "value": formula(sums)}))
     metrics = pd.concat(parts, ignore_index=True)
     return metrics.sort_values(["as_of", "perimeter", "metric"], kind="stable", ignore_index=True)
 

@@ -17,12 +17,17 @@ from typing import Any
 import pandas as pd
 
 from esg_scores import read_issuers
+from esg_scores.fx import convert_records, read_fx
+from esg_scores.sovereigns import read_sovereigns
 from holdings import RawTable, read_holdings
+from holdings.funds import read_funds
 from portfolio.attribution import compute_attribution
 from portfolio.drift import explain_drift
 from portfolio.evic_inflation import adjusted_metrics
 from portfolio.exposure import build_contributions
-from portfolio.gaps import (MISSING_BASELINE, NO_PROJECTION, gap_warnings, run_warning, sort_warnings)
+from portfolio.gaps import (MISSING_BASELINE, NO_PROJECTION, fund_warnings, gap_warnings, refuse_gaps, run_warning,
+                            sort_warnings)
+from portfolio.lookthrough import expand_funds
 from portfolio.metrics import compute_metrics, metric_series
 from portfolio.pai import compute_pai
 from portfolio.projection import MIN_SNAPSHOTS, PROJECTION_COLUMNS, ProjectionSummary, project
@@ -83,12 +88,16 @@ def sample_paths() -> tuple[Path, Path]:
 
 def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | None = None,
             settings: Settings | str | Path | dict[str, Any] | None = None,
-            progress: Callable[[str], None] | None = None) -> Result:
+            progress: Callable[[str], None] | None = None, *, funds: Table | None = None,
+            sovereigns: Table | None = None, fx: Table | None = None) -> Result:
     """Compute every figure of the data contract from holdings and issuer tables.
 
     `holdings` is one table or a list of them (paths to CSV/XLSX/Parquet or
     DataFrames); with neither `holdings` nor `issuers`, the bundled sample is
-    used. Raises `holdings.InputError` listing every input problem.
+    used. The contract's extensions: `funds` (fund composition for
+    look-through), `sovereigns` (country emissions and GDP), `fx` (rates for
+    issuer amounts in other currencies). Raises `holdings.InputError` listing
+    every input problem.
     """
     step = progress or (lambda _: None)
     if (holdings is None) != (issuers is None):
@@ -105,16 +114,34 @@ def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | No
     records, issuer_table = read_issuers(issuers, config.columns, config.values)
     inputs = [InputRecord.of("holdings", table) for table in holding_tables]
     inputs.append(InputRecord.of("issuers", issuer_table))
-    return compute(positions, records, config, inputs=inputs, sample=sample, progress=step)
+    rates = None
+    if fx is not None:
+        rates, fx_table = read_fx(fx, config.columns, config.values)
+        inputs.append(InputRecord.of("fx", fx_table))
+    records = convert_records(records, rates, issuer_table.source)
+    compositions = countries = None
+    if funds is not None:
+        compositions, funds_table = read_funds(funds, config.columns, config.values)
+        inputs.append(InputRecord.of("funds", funds_table))
+    if sovereigns is not None:
+        countries, sovereigns_table = read_sovereigns(sovereigns, config.columns, config.values)
+        inputs.append(InputRecord.of("sovereigns", sovereigns_table))
+    return compute(positions, records, config, compositions=compositions, countries=countries, inputs=inputs,
+                   sample=sample, progress=step)
 
 
-def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings,
+def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, *,
+            compositions: pd.DataFrame | None = None, countries: pd.DataFrame | None = None,
             inputs: list[InputRecord] | None = None, sample: bool = False,
             progress: Callable[[str], None] | None = None) -> Result:
-    """Every figure from validated holdings and issuer frames (frames in, frames out)."""
+    """Every figure from validated frames (frames in, frames out)."""
     step = progress or (lambda _: None)
     step("computing contributions")
-    contributions = build_contributions(positions, records, settings)
+    if compositions is not None:
+        positions = expand_funds(positions, compositions)
+    contributions = build_contributions(positions, records, settings, countries)
+    if settings.gaps == "strict":
+        refuse_gaps(contributions)
     step("computing metrics")
     metrics = compute_metrics(contributions)
     baseline_date = pd.Timestamp(settings.trajectory.baseline_date)
@@ -127,7 +154,7 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings,
     step("attributing changes")
     attribution, attribution_issuers = compute_attribution(contributions, baseline_date)
     drift = explain_drift(trajectory, attribution, metrics)
-    warnings = [gap_warnings(contributions, settings.scopes)]
+    warnings = [gap_warnings(contributions, settings.scopes), fund_warnings(contributions)]
     projections, summaries = [], []
     for baseline in baselines:
         if baseline.value is None:

@@ -19,6 +19,7 @@ from holdings import CONTRACT_PURPOSES
 from holdings.problems import InputError, Problem, quote_value
 
 SHAPES = ("linear", "geometric")
+GAP_MODES = ("exclude", "strict", "proxy")
 SPELLING_COLUMNS = ("bucket", "asset_class", "listed", "purpose")
 
 
@@ -44,6 +45,7 @@ class Settings:
     territorial_funds: tuple[str, ...] = ("FR-EMPLOIS",)
     health_purposes: tuple[str, ...] = CONTRACT_PURPOSES
     publication_lag_months: int = 0
+    gaps: str = "exclude"  # extension: exclude (contract), strict (error), proxy (sector estimates)
     trajectory: Trajectory = field(default_factory=Trajectory)
     columns: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -130,7 +132,11 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
     reader = _Reader(source)
     defaults = Settings()
     reader.unknown(data, {"scopes", "territorial_funds", "health_purposes", "publication_lag_months",
-                          "trajectory", "columns", "values"})
+                          "gaps", "trajectory", "columns", "values"})
+    gaps = data.get("gaps", defaults.gaps)
+    if not isinstance(gaps, str) or gaps.strip().casefold() not in GAP_MODES:
+        reader.fail("gaps", gaps, "one of " + ", ".join(GAP_MODES))
+        gaps = defaults.gaps
     scopes = data.get("scopes", list(defaults.scopes))
     if not (isinstance(scopes, list) and scopes and all(s in (1, 2, 3) and not isinstance(s, bool) for s in scopes)
             and len(set(scopes)) == len(scopes)):
@@ -168,6 +174,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
         territorial_funds=reader.texts(data, "territorial_funds", defaults.territorial_funds),
         health_purposes=purposes,
         publication_lag_months=lag,
+        gaps=gaps.strip().casefold(),
         trajectory=trajectory,
         columns={str(k).strip(): str(v).strip() for k, v in columns.items()},
         values=spellings,

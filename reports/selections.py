@@ -1,0 +1,225 @@
+"""What the report shows, picked out of a `Result`: selections and sums of its frames, never new metrics.
+
+Every figure in the report comes from here, so the charts, the tables and the
+sentences under them read the same numbers. The only arithmetic is grouping
+and adding the contributions table (top issuers, sectors, data gaps), whose
+sums are the metrics' own sums restricted to a group; ratios, paths, drifts
+and attributions are read as `portfolio` computed them. "Latest" always means
+the latest snapshot of the run: a figure missing at that date is missing, not
+replaced by an older one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from portfolio.attribution import EFFECTS
+from portfolio.metrics import metric_series
+from portfolio.projection import ProjectionSummary
+from portfolio.run import Result
+from portfolio.trajectory import TRAJECTORY_PERIMETER, Baseline
+
+FOOTPRINT = "carbon_footprint_tco2e_per_meur"
+EMISSIONS = "financed_emissions_tco2e"  # a metric and, per line, a contributions column
+VALUE = "market_value_eur"
+TARGET_PERIMETER = TRAJECTORY_PERIMETER  # listed yield assets: the perimeter of the 2030 path
+
+
+@dataclass(frozen=True)
+class PathPosition:
+    """Where one trajectory metric stands at the latest snapshot against its 2030 path."""
+
+    metric: str
+    actual: float
+    path: float
+    drift: float
+    flagged: bool
+    years_ahead: float
+    baseline: float
+
+    @property
+    def change(self) -> float:
+        """Change since the baseline, as a share (-0.35 for -35 %)."""
+        return self.actual / self.baseline - 1
+
+
+@dataclass(frozen=True)
+class Change:
+    """The attribution of the footprint's change between two snapshots, effects and top issuers."""
+
+    kind: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    start_value: float  # the footprint at `start`; 0 when nothing was covered, as the attribution counts it
+    effects: dict[str, float]
+    total: float
+    issuers: pd.DataFrame
+
+
+def latest_date(result: Result) -> pd.Timestamp:
+    """The run's latest snapshot: the report's date, whatever day it is written."""
+    return pd.Timestamp(result.metrics["as_of"].max())
+
+
+def series(result: Result, perimeter: str, metric: str) -> pd.Series:
+    """One metric over time for one perimeter, by snapshot date, empty values dropped."""
+    return metric_series(result.metrics, perimeter, metric).sort_index().dropna()
+
+
+def value_at(result: Result, perimeter: str, metric: str, date: pd.Timestamp) -> float:
+    """One metric of one perimeter at one date; NaN when empty or absent."""
+    return float(metric_series(result.metrics, perimeter, metric).get(date, np.nan))
+
+
+def baseline_of(result: Result, metric: str) -> Baseline | None:
+    """The baseline of a trajectory metric, or None when it is missing."""
+    found = [b for b in result.baselines if b.metric == metric and b.value is not None]
+    return found[0] if found else None
+
+
+def trajectory_rows(result: Result, metric: str) -> pd.DataFrame:
+    """The trajectory rows (actual, path, drift, flag, years ahead) of one metric, by date."""
+    return result.trajectory[result.trajectory["metric"] == metric].sort_values("as_of")
+
+
+def path_position(result: Result, metric: str) -> PathPosition | None:
+    """The latest snapshot's position against the path; None without a baseline or a value at that date."""
+    rows = trajectory_rows(result, metric)
+    baseline = baseline_of(result, metric)
+    if baseline is None or rows.empty or rows["as_of"].iloc[-1] != latest_date(result):
+        return None
+    row = rows.iloc[-1]
+    return PathPosition(metric=metric, actual=float(row["actual"]), path=float(row["path"]),
+                        drift=float(row["drift"]), flagged=bool(pd.notna(row["flag"]) and row["flag"]),
+                        years_ahead=float(row["years_ahead"]), baseline=float(baseline.value))
+
+
+def projection_rows(result: Result, metric: str) -> pd.DataFrame:
+    """The projected cone of one metric (projected, 80 % and 95 % bounds), by month end."""
+    return result.projection[result.projection["metric"] == metric].sort_values("as_of")
+
+
+def projection_summary(result: Result, metric: str) -> ProjectionSummary | None:
+    """The fitted trend of one metric, or None when too few snapshots allowed no projection."""
+    found = [summary for summary in result.projection_summaries if summary.metric == metric]
+    return found[0] if found else None
+
+
+def latest_change(result: Result) -> Change | None:
+    """The footprint's change over the last year, else since the baseline; None when neither exists."""
+    end = latest_date(result)
+    rows = result.attribution[result.attribution["to_date"] == end]
+    for kind in ("year", "baseline"):
+        pair = rows[rows["kind"] == kind]
+        if pair.empty:
+            continue
+        values = dict(zip(pair["effect"].astype(str), pair["value"].astype(float)))
+        issuers = result.attribution_issuers
+        issuers = issuers[(issuers["kind"] == kind) & (issuers["to_date"] == end)].sort_values("rank")
+        start = pd.Timestamp(pair["from_date"].iloc[0])
+        start_value = value_at(result, TARGET_PERIMETER, FOOTPRINT, start)
+        return Change(kind=kind, start=start, end=end, start_value=0.0 if np.isnan(start_value) else start_value,
+                      effects={effect: values.get(effect, 0.0) for effect in EFFECTS},
+                      total=values["total"],
+                      issuers=issuers.reset_index(drop=True))
+    return None
+
+
+def main_effect(change: Change) -> str:
+    """The effect that pushed the footprint most in the direction it moved (any direction if none did)."""
+    along = [effect for effect in EFFECTS if change.effects[effect] * change.total > 0] or list(EFFECTS)
+    return max(along, key=lambda effect: abs(change.effects[effect]))
+
+
+def common_word_prefix(names: list[str]) -> str:
+    """The words every name starts with ("Ulysse Power AG" for its bonds), else the shortest name."""
+    split = [name.split() for name in names]
+    prefix = []
+    for words in zip(*split):
+        if len(set(words)) > 1:
+            break
+        prefix.append(words[0])
+    return " ".join(prefix) if prefix else min(names, key=lambda name: (len(name), name))
+
+
+def issuer_names(result: Result, issuer_ids: list[str]) -> dict[str, str]:
+    """A display name per issuer, from its lines' `name` at their latest date, else the issuer id itself."""
+    lines = result.contributions
+    lines = lines[lines["issuer_id"].isin(issuer_ids) & (lines["name"].fillna("").str.strip() != "")]
+    lines = lines[lines["as_of"] == lines.groupby("issuer_id")["as_of"].transform("max")]
+    named = {str(issuer): common_word_prefix(sorted(set(group["name"].astype(str))))
+             for issuer, group in lines.groupby("issuer_id", sort=True)}
+    return {issuer: named.get(issuer, issuer) for issuer in issuer_ids}
+
+
+def covered_target_lines(result: Result, date: pd.Timestamp) -> pd.DataFrame:
+    """The covered lines of the target perimeter (listed yield assets) at one date."""
+    lines = result.contributions
+    return lines[(lines["as_of"] == date) & (lines["bucket"] == "yield") & lines["listed"].astype(bool)
+                 & lines["covered"].astype(bool)]
+
+
+def top_emitters(result: Result, date: pd.Timestamp, count: int = 10) -> pd.DataFrame:
+    """The issuers with the largest financed emissions in the listed yield assets, with their share."""
+    lines = covered_target_lines(result, date)
+    grouped = lines.groupby("issuer_id", sort=True).agg(financed=(EMISSIONS, "sum"), value=(VALUE, "sum"))
+    total = grouped["financed"].sum()
+    grouped["share"] = grouped["financed"] / total if total > 0 else np.nan
+    grouped = grouped.reset_index().sort_values(["financed", "issuer_id"], ascending=[False, True], kind="stable")
+    return grouped.head(count).reset_index(drop=True)
+
+
+def breakdown(result: Result, date: pd.Timestamp, column: str, group: Callable[[str], str],
+              limit: int = 10) -> pd.DataFrame:
+    """Shares of financed emissions and of covered value by `group(column value)`, the smallest pooled as other."""
+    lines = covered_target_lines(result, date)
+    keys = lines[column].fillna("").astype(str).map(group)
+    grouped = lines.groupby(keys, sort=True).agg(financed=(EMISSIONS, "sum"), value=(VALUE, "sum"))
+    grouped = grouped.rename_axis("key").reset_index()
+    grouped = grouped.sort_values(["financed", "key"], ascending=[False, True], kind="stable")
+    grouped["other"] = False
+    if len(grouped) > limit:
+        rest = grouped.iloc[limit - 1:]
+        pooled = pd.DataFrame({"key": [""], "financed": [rest["financed"].sum()], "value": [rest["value"].sum()],
+                               "other": [True]})
+        grouped = pd.concat([grouped.iloc[:limit - 1], pooled], ignore_index=True)
+    grouped["financed_share"] = _shares(grouped["financed"])
+    grouped["value_share"] = _shares(grouped["value"])
+    return grouped.reset_index(drop=True)
+
+
+def _shares(values: pd.Series) -> pd.Series:
+    total = values.sum()
+    return values / total if total > 0 else values * np.nan
+
+
+def data_gaps(result: Result, date: pd.Timestamp) -> pd.DataFrame:
+    """The warnings of one snapshot with each line's name and value, largest value first."""
+    warnings = result.warnings[result.warnings["as_of"] == date]
+    lines = result.contributions
+    lines = lines.loc[lines["as_of"] == date, ["holding_id", "name", VALUE]]
+    gaps = warnings.merge(lines, on="holding_id", how="left")
+    return gaps.sort_values([VALUE, "holding_id", "reason"], ascending=[False, True, True], kind="stable",
+                            na_position="last").reset_index(drop=True)
+
+
+def gaps_by_reason(gaps: pd.DataFrame) -> pd.DataFrame:
+    """How many lines and how much value each reason concerns (a line may have two reasons)."""
+    grouped = gaps.groupby("reason", sort=True).agg(lines=("holding_id", "size"), value=(VALUE, "sum"))
+    return grouped.reset_index().sort_values(["value", "reason"], ascending=[False, True], kind="stable")
+
+
+def run_notices(result: Result) -> pd.DataFrame:
+    """Warnings about the run as a whole (missing baseline, no projection), not tied to a snapshot."""
+    return result.warnings[result.warnings["as_of"].isna()].reset_index(drop=True)
+
+
+def pai_table(result: Result) -> pd.DataFrame:
+    """PAI 1-3 with one row per metric and perimeter and one column per complete year."""
+    if result.pai.empty:
+        return pd.DataFrame()
+    return result.pai.pivot_table(index=["metric", "perimeter"], columns="year", values="value", aggfunc="first")
