@@ -126,7 +126,7 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
         sovereign = sovereign_exposure(frame, countries, settings.publication_lag_months)
         frame[sovereign.columns] = sovereign
         columns += list(sovereign.columns)
-    frame["reason"] = _reasons(frame, has_record, holdings.get("lookthrough"))
+    frame["reason"] = _reasons(frame, has_record, holdings.get("lookthrough"), settings.scopes)
     return frame[columns]
 
 
@@ -176,28 +176,36 @@ def _health(purpose: pd.Series, health_purposes: Sequence[str]) -> np.ndarray:
         .fillna(False).astype(bool).to_numpy()
 
 
-def gap_masks(contributions: pd.DataFrame, has_record: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """For each data-gap reason, which lines it applies to (eligible lines only)."""
-    eligible = contributions["eligible"].to_numpy()
+def gap_masks(contributions: pd.DataFrame, scopes: Sequence[int],
+              has_record: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """For each data-gap reason, the lines of an eligible asset class it applies to.
+
+    Read from the reported figures (scopes, EVIC, revenue), so that a proxy
+    estimate never hides the gap it fills.
+    """
+    eligible = contributions["asset_class"].isin(ELIGIBLE_ASSET_CLASSES).to_numpy()
     if has_record is None:
         has_record = contributions["record_year"].notna().to_numpy()
     no_id = eligible & (contributions["issuer_id"] == "").to_numpy()
     no_record = eligible & ~no_id & ~has_record
     with_record = eligible & has_record
+    reported = np.ones(len(contributions), dtype=bool)
+    for scope in scopes:
+        reported &= contributions[f"scope{scope}_tco2e"].notna().to_numpy()
     return {
         MISSING_ISSUER_ID: no_id,
         NO_RECORD_REASON: no_record,
-        MISSING_SCOPE: with_record & contributions["emissions_tco2e"].isna().to_numpy(),
+        MISSING_SCOPE: with_record & ~reported,
         MISSING_EVIC: with_record & ~(contributions["evic_eur"].to_numpy() > 0),
-        MISSING_REVENUE: with_record & contributions["emissions_tco2e"].notna().to_numpy()
-        & ~(contributions["revenue_eur"].to_numpy() > 0),
+        MISSING_REVENUE: with_record & reported & ~(contributions["revenue_eur"].to_numpy() > 0),
     }
 
 
-def _reasons(frame: pd.DataFrame, has_record: np.ndarray, looked_through: pd.Series | None) -> np.ndarray:
+def _reasons(frame: pd.DataFrame, has_record: np.ndarray, looked_through: pd.Series | None,
+             scopes: Sequence[int]) -> np.ndarray:
     """`|`-joined reasons a line is uncovered, empty when covered; built once per distinct combination."""
     covered = frame["covered"].to_numpy()
-    masks = {reason: mask & ~covered for reason, mask in gap_masks(frame, has_record).items()}
+    masks = {reason: mask & ~covered for reason, mask in gap_masks(frame, scopes, has_record).items()}
     fund_line = np.zeros(len(frame), dtype=bool) if looked_through is None else looked_through.to_numpy(dtype=bool)
     coverage_reasons = [LOOKED_THROUGH, NOT_ELIGIBLE, MISSING_ISSUER_ID, NO_RECORD_REASON, MISSING_SCOPE, MISSING_EVIC]
     flags = [fund_line, ~frame["eligible"].to_numpy() & ~fund_line & ~covered] \

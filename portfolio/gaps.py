@@ -51,13 +51,19 @@ def _details(reason: str, rows: pd.DataFrame, scopes: tuple[int, ...]) -> pd.Ser
 def gap_warnings(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> pd.DataFrame:
     """One warning row per uncovered eligible line and reason."""
     parts = []
-    for reason, mask in gap_masks(contributions).items():
+    for reason, mask in gap_masks(contributions, scopes).items():
         if not mask.any():
             continue
         rows = contributions.loc[mask]
+        detail = _details(reason, rows, scopes)
+        if "estimated" in rows.columns:
+            estimated = rows["estimated"].to_numpy(dtype=bool)
+            quality = rows["data_quality"].astype("str")
+            detail = detail.where(~estimated, detail.str.replace(
+                "left uncovered", "estimated from sector averages (PCAF ", regex=False) + quality + ")")
         parts.append(pd.DataFrame({
             "as_of": rows["as_of"], "holding_id": rows["holding_id"], "issuer_id": rows["issuer_id"],
-            "reason": reason, "detail": _details(reason, rows, scopes),
+            "reason": reason, "detail": detail,
         }))
     if not parts:
         return empty_warnings()
@@ -80,9 +86,9 @@ def fund_warnings(contributions: pd.DataFrame) -> pd.DataFrame:
                          "reason": FUND_WEIGHTS_INCOMPLETE, "detail": detail})
 
 
-def refuse_gaps(contributions: pd.DataFrame) -> None:
+def refuse_gaps(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> None:
     """`gaps = "strict"`: every eligible line lacking data is an input error naming its row."""
-    masks = gap_masks(contributions)
+    masks = gap_masks(contributions, scopes)
     lacking = masks[MISSING_ISSUER_ID] | masks[NO_RECORD_REASON] | masks[MISSING_SCOPE] | masks[MISSING_EVIC]
     rows = contributions.loc[lacking]
     problems = [Problem(str(row.holdings_file), int(row.holdings_row), "issuer_id", quote_value(row.issuer_id),

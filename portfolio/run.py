@@ -38,6 +38,7 @@ Table = str | Path | pd.DataFrame
 SAMPLE_PACKAGE = "portfolio.sample"
 SAMPLE_HOLDINGS = "holdings.csv"
 SAMPLE_ISSUERS = "issuers.csv"
+SAMPLE_EXTENSIONS = {"funds": "funds.csv", "sovereigns": "sovereigns.csv", "fx": "fx.csv"}
 
 
 @dataclass
@@ -86,6 +87,13 @@ def sample_paths() -> tuple[Path, Path]:
     return Path(str(folder / SAMPLE_HOLDINGS)), Path(str(folder / SAMPLE_ISSUERS))
 
 
+def sample_extensions() -> dict[str, Path]:
+    """The sample's fund composition, sovereign and FX files (those that are shipped)."""
+    folder = resources.files(SAMPLE_PACKAGE)
+    paths = {role: Path(str(folder / name)) for role, name in SAMPLE_EXTENSIONS.items()}
+    return {role: path for role, path in paths.items() if path.is_file()}
+
+
 def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | None = None,
             settings: Settings | str | Path | dict[str, Any] | None = None,
             progress: Callable[[str], None] | None = None, *, funds: Table | None = None,
@@ -105,6 +113,8 @@ def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | No
     sample = holdings is None
     if sample:
         holdings, issuers = sample_paths()
+        extensions = sample_extensions()
+        funds, sovereigns, fx = (extensions.get(role) for role in ("funds", "sovereigns", "fx"))
     sources = list(holdings) if isinstance(holdings, (list, tuple)) else [holdings]
     config = load_settings(settings)
 
@@ -141,7 +151,7 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
         positions = expand_funds(positions, compositions)
     contributions = build_contributions(positions, records, settings, countries)
     if settings.gaps == "strict":
-        refuse_gaps(contributions)
+        refuse_gaps(contributions, settings.scopes)
     step("computing metrics")
     metrics = compute_metrics(contributions)
     baseline_date = pd.Timestamp(settings.trajectory.baseline_date)

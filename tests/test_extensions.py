@@ -191,3 +191,11 @@ def test_both_amount_forms_on_one_row_are_refused() -> None:
     with pytest.raises(portfolio.InputError, match="column evic: got '200000000.0'; expected an empty cell when "
                                                    "evic_eur is given"):
         portfolio.analyze(pd.DataFrame([line("H1", "U", M)]), pd.DataFrame([both]), fx=FX)
+
+
+def test_proxied_gaps_still_warn_and_say_they_were_estimated() -> None:
+    issuers = pd.DataFrame(BASE_ISSUERS + [issuer("X", None, 20 * M, 10 * M)])
+    result = portfolio.analyze(pd.DataFrame([line("H1", "A", 2 * M), line("H3", "X", 1 * M)]), issuers,
+                               settings={"gaps": "proxy"})
+    detail = result.warnings.set_index("holding_id").loc["H3", "detail"]
+    assert detail.endswith("scope1_tco2e empty; estimated from sector averages (PCAF 4)")
