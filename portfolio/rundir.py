@@ -2,30 +2,41 @@
 
 A run that fails or is killed half-way never leaves a partial folder under the
 name the user gave: work happens in `.NAME.tmp-*` beside it, which the next
-run clears. `--force` swaps an existing folder out the same way.
+run clears. `--force` swaps an existing folder out the same way; without it,
+a folder another run filled in the meantime is never replaced.
+
+Besides the outputs, the folder holds what it takes to redo the run: copies
+of the inputs (`inputs/`, see `portfolio.archive`) and `manifest.json`, with
+the complete settings. Everything but `run.json` is a function of the inputs,
+settings and code; `run.json` holds the run-time facts (when it was written,
+the command line), which no hash covers and `verify` ignores.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import os
 import shutil
+import sys
 import uuid
-from collections.abc import Callable
-from pathlib import Path
-
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from holdings.problems import InputError, Problem
-from portfolio.manifest import build_manifest, json_bytes, sha256_file
+from portfolio.archive import copy_inputs
+from portfolio.manifest import MANIFEST, build_manifest, json_bytes, sha256_file
 from portfolio.projection import MIN_SNAPSHOTS, MODEL_NAME
 from portfolio.run import Result
 from reports.csv_files import write_csv
 
-MANIFEST = "manifest.json"
 PROJECTION_SUMMARY = "projection_summary.json"
+RUN_INFO = "run.json"
+Writer = Callable[[Result, Path], None]
 
 
 def check_out_dir(out: Path, force: bool) -> None:
@@ -68,10 +79,21 @@ def projection_summary(result: Result) -> dict[str, Any]:
     }
 
 
+def run_info() -> dict[str, Any]:
+    """The run-time facts of `run.json`: when the folder was written and by which command line."""
+    return {"written_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "command": list(sys.argv)}
+
+
 def write_run(result: Result, out: str | Path, force: bool = False,
-              extra_writers: dict[str, Callable[[Result, Path], None]] | None = None,
-              progress: Callable[[str], None] | None = None) -> Path:
-    """Write every output and the manifest to `out`, atomically; return the folder."""
+              extra_writers: Mapping[str, Writer] | None = None,
+              progress: Callable[[str], None] | None = None,
+              stored_snapshots: Sequence[Mapping[str, Any]] = ()) -> Path:
+    """Write every output, the input copies and the manifest to `out`, atomically; return the folder.
+
+    `stored_snapshots` lists the earlier snapshots taken from the run history,
+    recorded in the manifest (see `portfolio.monthly`).
+    """
     step = progress or (lambda _: None)
     out = Path(out)
     check_out_dir(out, force)
@@ -80,7 +102,6 @@ def write_run(result: Result, out: str | Path, force: bool = False,
     work = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex}"
     work.mkdir()
     try:
-        hashes = {}
         for name, frame in output_tables(result).items():
             step(f"writing {name}")
             with (work / name).open("wb") as handle:
@@ -89,21 +110,30 @@ def write_run(result: Result, out: str | Path, force: bool = False,
         for name, writer in (extra_writers or {}).items():
             step(f"writing {name}")
             writer(result, work / name)
-        for path in sorted(work.iterdir()):
-            hashes[path.name] = sha256_file(path)
-        (work / MANIFEST).write_bytes(json_bytes(build_manifest(result, hashes)))
-        _move_into_place(work, out)
+        step("writing manifest")
+        hashes = {path.name: sha256_file(path) for path in sorted(work.iterdir())}
+        step("copying inputs")
+        copies = copy_inputs(result.inputs, work)
+        (work / MANIFEST).write_bytes(json_bytes(build_manifest(result, hashes, copies, stored_snapshots)))
+        (work / RUN_INFO).write_bytes(json_bytes(run_info()))
+        _move_into_place(work, out, force)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return out
 
 
-def _move_into_place(work: Path, out: Path) -> None:
-    if out.is_dir() and any(out.iterdir()):
+def _move_into_place(work: Path, out: Path, force: bool) -> None:
+    if force and out.is_dir() and any(out.iterdir()):
         retired = out.parent / f".{out.name}.tmp-old-{uuid.uuid4().hex}"
         os.replace(out, retired)
         os.replace(work, out)
         shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(work, out)  # replaces an empty folder atomically on POSIX
+        return
+    try:
+        os.replace(work, out)  # replaces a missing or empty folder atomically on POSIX, never a full one
+    except OSError as error:
+        if error.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+            raise
+        raise InputError(Problem(str(out), 1, "", "a folder another run filled meanwhile",
+                                 "a new or empty --out folder, or --force to replace it")) from None

@@ -19,6 +19,7 @@ from holdings import CONTRACT_PURPOSES
 from holdings.problems import InputError, Problem, quote_value
 
 SHAPES = ("linear", "geometric")
+LANGUAGES = ("fr", "en")
 GAP_MODES = ("exclude", "strict", "proxy")
 SPELLING_COLUMNS = ("bucket", "asset_class", "listed", "purpose")
 
@@ -38,6 +39,14 @@ class Trajectory:
 
 
 @dataclass(frozen=True)
+class Report:
+    """How the committee report is rendered (extension): language and the coverage warning floor."""
+
+    lang: str = "fr"
+    coverage_floor: float = 0.80
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run depends on besides its input files."""
 
@@ -47,6 +56,7 @@ class Settings:
     publication_lag_months: int = 0
     gaps: str = "exclude"  # extension: exclude (contract), strict (error), proxy (sector estimates)
     trajectory: Trajectory = field(default_factory=Trajectory)
+    report: Report = field(default_factory=Report)
     columns: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
@@ -64,6 +74,9 @@ class Settings:
 
     def with_trajectory(self, **changes: Any) -> Settings:
         return replace(self, trajectory=replace(self.trajectory, **changes))
+
+    def with_report(self, **changes: Any) -> Settings:
+        return replace(self, report=replace(self.report, **changes))
 
 
 def load_settings(source: str | Path | Mapping[str, Any] | Settings | None) -> Settings:
@@ -132,7 +145,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
     reader = _Reader(source)
     defaults = Settings()
     reader.unknown(data, {"scopes", "territorial_funds", "health_purposes", "publication_lag_months",
-                          "gaps", "trajectory", "columns", "values"})
+                          "gaps", "trajectory", "report", "columns", "values"})
     gaps = data.get("gaps", defaults.gaps)
     if not isinstance(gaps, str) or gaps.strip().casefold() not in GAP_MODES:
         reader.fail("gaps", gaps, "one of " + ", ".join(GAP_MODES))
@@ -150,6 +163,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
     if not purposes or any(not p or "|" in p for p in purposes):
         reader.fail("health_purposes", list(purposes), "a non-empty list of tags without '|'")
     trajectory = _trajectory(reader, data.get("trajectory", {}))
+    report = _report(reader, data.get("report", {}))
     columns = data.get("columns", {})
     if not (isinstance(columns, Mapping) and all(isinstance(v, str) for v in columns.values())):
         reader.fail("columns", columns, 'a table of "their name" = "contract name"')
@@ -176,9 +190,27 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
         publication_lag_months=lag,
         gaps=gaps.strip().casefold(),
         trajectory=trajectory,
+        report=report,
         columns={str(k).strip(): str(v).strip() for k, v in columns.items()},
         values=spellings,
     )
+
+
+def _report(reader: _Reader, data: Any) -> Report:
+    default = Report()
+    if not isinstance(data, Mapping):
+        reader.fail("report", data, "a [report] table")
+        return default
+    reader.unknown(data, {"lang", "coverage_floor"}, "report.")
+    lang = data.get("lang", default.lang)
+    if lang not in LANGUAGES:
+        reader.fail("report.lang", lang, "fr or en")
+        lang = default.lang
+    floor = reader.number(data, "coverage_floor", default.coverage_floor, "report.")
+    if floor is None or not 0 <= floor <= 1:
+        reader.fail("report.coverage_floor", floor, "a share from 0 to 1")
+        floor = default.coverage_floor
+    return Report(lang=lang, coverage_floor=floor)
 
 
 def _trajectory(reader: _Reader, data: Any) -> Trajectory:

@@ -32,6 +32,15 @@ def _number(value: float, digits: int = 1) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
 
 
+def _probability(value: float) -> str:
+    """A model probability, never shown as certainty: below 1 % or above 99 % say so."""
+    if value > 0.99:
+        return "> 99 %"
+    if value < 0.01:
+        return "< 1 %"
+    return f"{value * 100:.0f} %"
+
+
 def trajectory_table(run: Path) -> str:
     """The status lines for the latest snapshot of a run folder."""
     trajectory = pd.read_csv(_read(run, "trajectory.csv"), parse_dates=["as_of"])
@@ -63,7 +72,7 @@ def trajectory_table(run: Path) -> str:
             f"{_number(summary['projected_at_target'])} (95 %: {_number(summary['lower_95_at_target'])} to "
             f"{_number(summary['upper_95_at_target'])}) vs target {_number(summary['target_value'])}; "
             f"trend {summary['annual_change'] * 100:+.1f} %/year; probability of meeting the target "
-            f"{summary['probability_target_met'] * 100:.0f} %; target reached {reached}")
+            f"{_probability(summary['probability_target_met'])}; target reached {reached}")
     drift_path = run / "drift.csv"
     if drift_path.is_file():
         drift = pd.read_csv(drift_path, parse_dates=["as_of"])

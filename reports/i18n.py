@@ -200,6 +200,7 @@ FR: dict[str, str] = {
     "reason_missing_revenue": "Chiffre d'affaires manquant (hors WACI et PAI 3 seulement)",
     "reason_missing_baseline": "Valeur de référence manquante",
     "reason_no_projection": "Pas de projection",
+    "reason_fund_weights_incomplete": "Composition de fonds incomplète (reste non couvert)",
     # PAI
     "pai_note": "Moyenne des valeurs aux quatre fins de trimestre de chaque année (M5). Le PAI 2 rapporte les "
                 "émissions financées à l'ensemble des investissements du périmètre, couverts ou non.",
@@ -410,6 +411,7 @@ EN: dict[str, str] = {
     "reason_missing_revenue": "Missing revenue (out of WACI and PAI 3 only)",
     "reason_missing_baseline": "Missing baseline value",
     "reason_no_projection": "No projection",
+    "reason_fund_weights_incomplete": "Incomplete fund composition (remainder uncovered)",
     "pai_note": "Mean of the values at the four quarter-ends of each year (M5). PAI 2 divides financed emissions "
                 "by all investments of the perimeter, covered or not.",
     "pai_none": "No complete year (four quarter-ends): no annual PAI figure.",

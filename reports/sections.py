@@ -99,14 +99,14 @@ def _gap_tables(result: Result, lang: str) -> str:
     if gaps.empty:
         return title + paragraph(words["gaps_none"])
     summary = table([Column(words["col_reason"]), Column(words["col_lines"], True), Column(words["col_value"], True)],
-                    [(words[f"reason_{row.reason}"], format_number(row.lines, lang, 0), format_meur(row.value, lang))
+                    [(words.get(f"reason_{row.reason}", row.reason), format_number(row.lines, lang, 0), format_meur(row.value, lang))
                      for row in gaps_by_reason(gaps).itertuples()], css="compact")
     shown = gaps.head(GAP_ROWS_SHOWN)
     lines = table([Column(words["col_holding"], css="id"), Column(words["col_issuer"], css="id"),
                    Column(words["col_name"]), Column(words["col_value"], True), Column(words["col_reason"]),
                    Column(words["col_detail"], css="detail")],
                   [(row.holding_id, row.issuer_id, row.name, format_meur(row.market_value_eur, lang, 2),
-                    words[f"reason_{row.reason}"], row.detail) for row in shown.itertuples()], css="gaps")
+                    words.get(f"reason_{row.reason}", row.reason), row.detail) for row in shown.itertuples()], css="gaps")
     more = paragraph(words["gaps_more"].format(count=format_number(len(gaps) - len(shown), lang, 0)), "note") \
         if len(gaps) > len(shown) else ""
     return title + summary + lines + more

@@ -58,7 +58,7 @@ def test_reruns_are_byte_identical(tmp_path: Path, result: portfolio.Result) -> 
 
 def test_manifest_records_settings_inputs_and_output_hashes(tmp_path: Path, result: portfolio.Result) -> None:
     out = portfolio.write_run(result, tmp_path / "run")
-    assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, "run.json"])  # run-time facts, unhashed
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["package_version"] == portfolio.__version__
     assert manifest["methodology_version"] == portfolio.METHODOLOGY_VERSION
