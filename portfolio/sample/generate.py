@@ -6,9 +6,11 @@ fiscal years 2018 to 2024, and a book in two buckets, held on 31 December 2019
 (the climate baseline) and at every month end from January 2022 to December
 2024 (37 snapshots):
 - yield assets (`yield`, actifs de rendement), 1.5 bn EUR at end 2023: listed
-  equities and corporate bonds (the 2030 climate perimeter), sovereign bonds,
-  cash, real estate and the territorial-impact fund line "Fonds Harmonie
-  Mutuelle Emplois France" (`FR-EMPLOIS`);
+  equities and corporate bonds (the 2030 climate perimeter), units of a
+  French SRI equity fund (`FR-ACTIONS-ISR`, listed, looked through), sovereign
+  bonds of six euro-area states (issuer_id = ISO country code), cash, real
+  estate and the territorial-impact fund line "Fonds Harmonie Mutuelle Emplois
+  France" (`FR-EMPLOIS`, no composition: its share is measured on the line);
 - strategic holdings (`strategic`, participations strategiques), 800 M EUR at
   end 2023: unlisted stakes, loans, real estate and funds, most tagged with a
   health purpose.
@@ -21,32 +23,49 @@ files have: lines without issuer_id, issuers without any record, records
 without scope 3, EVIC or revenue, records without a publication date (the
 default date rule applies), restated records.
 
+The contract's extensions, each in its own file. The SRI fund's composition
+(`funds.csv`): about 36 of the largest French listed issuers outside the
+fund's excluded sectors, at the baseline and every quarter end from end 2021,
+weights drifting, a few names leaving or entering, and 0 to 3 % cash left
+uncovered (a `fund_weights_incomplete` warning, not an error). The country
+records (`sovereigns.csv`): production emissions excluding LULUCF and GDP of
+FR, DE, IT, ES, BE and NL for 2018-2024 at their real order of magnitude, each
+year first as an approximated inventory (31 October of the next year), then
+restated by the official one (15 April two years after) when that is out by
+end 2025. The US issuers whose figures come from their own report give EVIC
+and revenue in USD (`currency`, `evic`, `revenue`; `evic_eur` and
+`revenue_eur` empty), and `fx.csv` holds EUR per USD at every month end of
+2018-2024 (about the ECB reference rates).
+
 How it is calibrated. The insurer's published figures (strategic 800 M EUR,
 82.7 % of it health-serving; yield 1.5 bn EUR, 15 % then 14 % in the
 territorial fund; listed-yield carbon footprint -9 % over 2023 and -35 % since
 2019) are imposed in two steps. Values: one scale for the yield lines and one
 each for the health and other strategic lines set the end-2023 totals; the
-fund line is sized each month to its share of the yield bucket. Emissions: all
-issuers' scope figures of one fiscal year are multiplied by one level, one
-free level per year-end target (2019, 2022, 2023, and 2024 for a 1.5 %
-rebound), each the fiscal year its snapshot mostly reads (a snapshot dated D
-mostly uses year(D) - 1, published in spring); fiscal years 2019 and 2020 are
-interpolated geometrically, 2024 follows 2023. The engine itself
+territorial fund line is sized each month to its share of the yield bucket.
+Emissions: all issuers' scope figures of one fiscal year are multiplied by one
+level, one free level per year-end target (2019, 2022, 2023, and 2024 for a
+1.5 % rebound), each the fiscal year its snapshot mostly reads (a snapshot
+dated D mostly uses year(D) - 1, published in spring); fiscal years 2019 and
+2020 are interpolated geometrically, 2024 follows 2023. The engine itself
 (`portfolio.analyze`, default settings) computes the year-end footprints and,
 from its contributions, how much of each comes from each fiscal year's
 records; a footprint is linear in those levels, so the levels that hit every
 target are solved for and the engine is run again to confirm (rounding to
-0.1 t aside, one correction suffices). The sector intensities are set so
-that the levels come out close to 1: the calibration corrects, it does not
-invent the trend. Between year ends the footprint moves with each spring's
-publications, market moves and trades.
+0.1 t aside, one correction suffices). The engine reads the three extension
+files as it does on the bundle, so the fund's children are in the perimeter
+and the USD reporters' EVIC is converted. The sector intensities are set so
+that the levels come out close to 1 (1.08 to 1.13): the calibration corrects,
+it does not invent the trend. Between year ends the footprint moves with each
+spring's publications, market moves and trades.
 
 How to regenerate. `python -m portfolio.sample.generate` rewrites
 `holdings.csv` (French back-office style: `;`, decimal comma, DD/MM/YYYY,
-UTF-8 with BOM) and `issuers.csv` (`,`, `.`, ISO dates) beside this file and
-prints the calibrated figures; `pytest tests/test_sample.py` checks them. The
-output is byte-for-byte deterministic: numpy Generators spawned from one fixed
-seed (one stream per part of the book), no clock, no hash order.
+UTF-8 with BOM), `issuers.csv`, `funds.csv`, `sovereigns.csv` and `fx.csv`
+(`,`, `.`, ISO dates) beside this file and prints the calibrated figures;
+`pytest tests/test_sample.py` checks them. The output is byte-for-byte
+deterministic: numpy Generators spawned from one fixed seed (one stream per
+part of the book), no clock, no hash order.
 """
 
 from __future__ import annotations
@@ -58,11 +77,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from esg_scores.fx import closing_rate, mean_rate
 from portfolio.metrics import metric_series, perimeter_masks
-from portfolio.run import SAMPLE_HOLDINGS, SAMPLE_ISSUERS, analyze
+from portfolio.run import SAMPLE_EXTENSIONS, SAMPLE_HOLDINGS, SAMPLE_ISSUERS, analyze
 
 SEED = 20231231
-STREAMS = ("issuers", "records", "gaps", "trades", "market", "strategic")
+# Streams are spawned by position: new parts of the book append theirs, the earlier ones keep their draws.
+STREAMS = ("issuers", "records", "gaps", "trades", "market", "strategic", "funds", "sovereigns")
+SAMPLE_FILES = (SAMPLE_HOLDINGS, SAMPLE_ISSUERS, SAMPLE_EXTENSIONS["funds"], SAMPLE_EXTENSIONS["sovereigns"],
+                SAMPLE_EXTENSIONS["fx"])
 FIRST_MONTH_END = pd.Timestamp("2019-12-31")
 MONTHS = 61  # month ends from 2019-12-31 (index 0) to 2024-12-31 (index 60)
 FIRST_WRITTEN_MONTH = 25  # 2022-01-31; index 0 (the baseline) is written too
@@ -91,7 +114,12 @@ FOOTPRINT = "carbon_footprint_tco2e_per_meur"
 HOLDINGS_COLUMNS = ["as_of", "holding_id", "issuer_id", "bucket", "asset_class", "listed", "market_value_eur",
                     "name", "fund_id", "purpose"]
 ISSUER_COLUMNS = ["issuer_id", "year", "published_on", "scope1_tco2e", "scope2_tco2e", "scope3_tco2e",
-                  "evic_eur", "revenue_eur", "data_quality", "sector", "source", "esg_score"]
+                  "evic_eur", "revenue_eur", "currency", "evic", "revenue", "data_quality", "sector", "source",
+                  "esg_score"]
+FUND_COLUMNS = ["fund_id", "as_of", "issuer_id", "asset_class", "weight"]
+SOVEREIGN_COLUMNS = ["country", "year", "published_on", "emissions_tco2e", "gdp_ppp_eur", "gdp_eur"]
+FX_COLUMNS = ["date", "currency", "eur_per_unit"]
+AMOUNTS = ["evic_eur", "revenue_eur", "evic", "revenue"]
 SCOPES = ["scope1_tco2e", "scope2_tco2e", "scope3_tco2e"]
 
 
@@ -219,6 +247,57 @@ STRATEGIC_LINES = (
 TERRITORIAL_FUND_ID = "FR-EMPLOIS"
 TERRITORIAL_FUND_NAME = "Fonds Harmonie Mutuelle Emplois France"
 
+# The looked-through fund: units of a French SRI equity fund (listed: its children are in the 2030
+# perimeter), with a quarterly composition (the manager's TPT file) on French listed issuers.
+LOOKTHROUGH_FUND_ID = "FR-ACTIONS-ISR"
+LOOKTHROUGH_FUND_NAME = "Horizon Actions France ISR - part I"
+LOOKTHROUGH_FUND_EUR = 75e6  # value at the baseline, before the yield bucket is scaled
+SRI_EXCLUDED_SECTORS = ("B06", "C23", "C24", "H51")  # the fund's own exclusions (best-in-class SRI label)
+FUND_CORE, FUND_BENCH = 36, 10  # names held from the start; candidates that may enter later
+FUND_EXIT_PROBABILITY, FUND_ENTRY_PROBABILITY = 0.12, 0.5  # over 2022-2024, per name
+FUND_MAX_WEIGHT = 0.09
+FUND_CASH = (0.0, 0.03)  # uninvested share of the fund at each composition date (uniform)
+FUND_TRACKING_ERROR = 0.01  # monthly deviation of the fund's NAV from the equity market
+
+
+def composition_dates() -> pd.DatetimeIndex:
+    """Composition dates: the baseline, then the last business day of every quarter from 2021Q4 to 2024Q4."""
+    return pd.DatetimeIndex([pd.Timestamp("2019-12-31")]).append(
+        pd.date_range("2021-12-01", "2024-12-31", freq="BQE-DEC"))
+
+
+# Issuers that report in USD: the US issuers whose figures come from their own annual report.
+USD_COUNTRY, USD_SOURCE = "US", "Company report"
+
+# EUR per USD: approximately the ECB's month-end reference rates (USD for 1 EUR, inverted), 2018-2024.
+USD_PER_EUR = {
+    2018: (1.2457, 1.2214, 1.2321, 1.2104, 1.1675, 1.1658, 1.1704, 1.1641, 1.1576, 1.1316, 1.1359, 1.1450),
+    2019: (1.1488, 1.1416, 1.1235, 1.1218, 1.1151, 1.1380, 1.1151, 1.0991, 1.0889, 1.1175, 1.1017, 1.1234),
+    2020: (1.1052, 1.0977, 1.0956, 1.0946, 1.1136, 1.1198, 1.1766, 1.1932, 1.1708, 1.1652, 1.1969, 1.2271),
+    2021: (1.2136, 1.2121, 1.1725, 1.2099, 1.2230, 1.1884, 1.1891, 1.1795, 1.1579, 1.1569, 1.1299, 1.1326),
+    2022: (1.1208, 1.1199, 1.1101, 1.0540, 1.0760, 1.0387, 1.0198, 1.0034, 0.9748, 0.9860, 1.0365, 1.0666),
+    2023: (1.0855, 1.0597, 1.0875, 1.1050, 1.0735, 1.0866, 1.1016, 1.0844, 1.0594, 1.0540, 1.0942, 1.1050),
+    2024: (1.0823, 1.0824, 1.0811, 1.0665, 1.0854, 1.0705, 1.0826, 1.1087, 1.1196, 1.0870, 1.0565, 1.0389),
+}
+TARGET_HOLIDAY_MONTH_ENDS = ("2018-03-30", "2024-03-29")  # Good Fridays: no fixing, the day before is used
+
+# Sovereign bonds: country records as the official inventories give them (production emissions
+# excluding LULUCF, Mt CO2e) with nominal GDP (bn EUR), fiscal years 2018-2024, and the ratio of GDP
+# at purchasing-power parity (international dollars at the year's mean USD rate) to nominal GDP.
+SOVEREIGN_FIGURES = {
+    "FR": ((445, 436, 393, 418, 404, 373, 366), (2363, 2437, 2317, 2501, 2655, 2822, 2917), 1.17),
+    "DE": ((858, 802, 731, 760, 750, 674, 649), (3365, 3473, 3404, 3617, 3877, 4122, 4305), 1.13),
+    "IT": ((428, 418, 381, 413, 411, 385, 375), (1771, 1797, 1661, 1822, 1946, 2128, 2192), 1.38),
+    "ES": ((332, 314, 274, 289, 293, 271, 268), (1204, 1246, 1119, 1236, 1374, 1498, 1592), 1.45),
+    "BE": ((120, 118, 107, 115, 109, 104, 101), (460, 476, 460, 502, 554, 585, 614), 1.12),
+    "NL": ((190, 182, 166, 167, 158, 146, 139), (774, 810, 797, 870, 959, 1034, 1094), 1.10),
+}
+# Publication: an approximated inventory in the autumn after the year (as EEA proxies), then the
+# official inventory (UNFCCC submission, 15 April two years after) restating it; the files are
+# extracted at the end of 2025, so FY2024 has only its approximation.
+PROXY_INVENTORY_REVISION = 0.015  # relative spread of the approximation around the official figure
+EXTRACTED_ON = pd.Timestamp("2025-12-31")
+
 
 # ---------------------------------------------------------------- calendar
 
@@ -276,6 +355,7 @@ def listed_universe(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame({
         "issuer_id": [lei(LEI_PREFIXES[country], rng) for country in countries],
         "name": names,
+        "country": countries,
         "sector": sectors,
         "listed": True,
         "revenue_eur": revenue_eur,
@@ -303,6 +383,7 @@ def strategic_universe(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame({
         "issuer_id": [f"HM-P{number:04d}" for number in range(1, count + 1)],
         "name": [line.name for line in lines],
+        "country": "FR",
         "sector": [line.sector for line in lines],
         "listed": False,
         "revenue_eur": revenue_eur,
@@ -406,10 +487,103 @@ def round_records(records: pd.DataFrame) -> pd.DataFrame:
     records = records.copy()
     for scope in SCOPES:
         records[scope] = records[scope].round(1)
-    for column in ("evic_eur", "revenue_eur"):
-        records[column] = records[column].round(0)
+    for column in AMOUNTS:
+        if column in records.columns:
+            records[column] = records[column].round(0)
     records["esg_score"] = records["esg_score"].round(1)
     return records
+
+
+def usd_records(records: pd.DataFrame, universe: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """US issuers publishing their own report give EVIC and revenue in USD (`evic`, `revenue`, `currency`).
+
+    The amounts are the simulated EUR figures turned into USD with the rates the engine will use back
+    (EVIC at the fiscal-year-end rate, revenue at the year's mean), so the book barely moves; the EUR
+    columns of those rows are left empty (a row gives one form or the other). Gaps stay gaps.
+    """
+    records = records.copy()
+    reporters = universe.loc[(universe["country"] == USD_COUNTRY) & (universe["source"] == USD_SOURCE), "issuer_id"]
+    usd = records["issuer_id"].isin(set(reporters)).to_numpy()
+    years = records.loc[usd, "year"].astype(int)
+    closing = years.map(lambda year: closing_rate(rates, "USD", year))
+    mean = years.map(lambda year: mean_rate(rates, "USD", year))
+    records["currency"] = np.where(usd, "USD", "")
+    records["evic"] = (records.loc[usd, "evic_eur"] / closing).round(0)
+    records["revenue"] = (records.loc[usd, "revenue_eur"] / mean).round(0)
+    records.loc[usd, ["evic_eur", "revenue_eur"]] = np.nan
+    return records
+
+
+# ---------------------------------------------------------------- currencies and sovereigns
+
+def fx_rates() -> pd.DataFrame:
+    """EUR per USD on the last fixing day of every month of 2018-2024."""
+    month_ends_ = pd.date_range("2018-01-01", "2024-12-31", freq="BME")
+    holidays = pd.DatetimeIndex(TARGET_HOLIDAY_MONTH_ENDS)
+    dates = month_ends_.where(~month_ends_.isin(holidays), month_ends_ - pd.offsets.BDay(1))
+    usd_per_eur = np.array([rate for year in sorted(USD_PER_EUR) for rate in USD_PER_EUR[year]])
+    return pd.DataFrame({"date": dates, "currency": "USD", "eur_per_unit": np.round(1 / usd_per_eur, 6)})
+
+
+def sovereign_records(rates: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Country records: each fiscal year's approximated inventory, then the official one when it is out."""
+    usd_mean = {year: mean_rate(rates, "USD", year) for year in FISCAL_YEARS}
+    average_usd = float(np.mean(list(usd_mean.values())))
+    rows = []
+    for country, (emissions_mt, gdp_beur, ppp_ratio) in SOVEREIGN_FIGURES.items():
+        for position, year in enumerate(FISCAL_YEARS):
+            official_tco2e = emissions_mt[position] * 1e6 * float(np.exp(rng.normal(0, 0.004)))
+            gdp_eur = gdp_beur[position] * 1e9
+            gdp_ppp_eur = gdp_eur * ppp_ratio * usd_mean[year] / average_usd
+            proxy_tco2e = official_tco2e * float(np.exp(rng.normal(0, PROXY_INVENTORY_REVISION)))
+            for published_on, emissions in ((pd.Timestamp(year=year + 1, month=10, day=31), proxy_tco2e),
+                                            (pd.Timestamp(year=year + 2, month=4, day=15), official_tco2e)):
+                if published_on <= EXTRACTED_ON:
+                    rows.append({"country": country, "year": year, "published_on": published_on,
+                                 "emissions_tco2e": round(emissions, -3), "gdp_ppp_eur": round(gdp_ppp_eur, -6),
+                                 "gdp_eur": gdp_eur})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- the looked-through fund
+
+def fund_compositions(universe: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """The SRI fund's composition at each date: French listed equities, weights drifting, a little cash.
+
+    The largest French issuers outside the fund's excluded sectors; the core names are held from
+    the start (a few leave during 2022-2024), candidates may enter. Weights lean to size, drift from
+    one quarter to the next, are capped, and sum to one minus the fund's cash; rounded down to 1e-6
+    so that a sum never exceeds one.
+    """
+    eligible = universe[universe["listed"] & (universe["country"] == "FR")
+                        & ~universe["sector"].isin(SRI_EXCLUDED_SECTORS)]
+    names = eligible.sort_values("evic_eur", ascending=False, kind="stable").head(FUND_CORE + FUND_BENCH)
+    dates = composition_dates()
+    count, periods = len(names), len(dates)
+    core = np.arange(count) < FUND_CORE
+    change_draw, timing_draw = rng.random(count), rng.random(count)
+    change_at = 2 + (timing_draw * (periods - 2)).astype(int)  # a composition date in 2022-2024
+    entry = np.where(core, 0, np.where(change_draw < FUND_ENTRY_PROBABILITY, change_at, periods))
+    exit_ = np.where(core & (change_draw < FUND_EXIT_PROBABILITY), change_at, periods)
+    held = (np.arange(periods)[None, :] >= entry[:, None]) & (np.arange(periods)[None, :] < exit_[:, None])
+    tilt = np.exp(rng.normal(0, 0.3, count)) * names["evic_eur"].to_numpy() ** 0.6
+    drift = np.cumprod(np.exp(rng.normal(0, 0.07, (count, periods))), axis=1)
+    cash = rng.uniform(*FUND_CASH, periods)
+    raw = np.where(held, tilt[:, None] * drift, 0.0)
+    weights = np.minimum(raw / raw.sum(axis=0), FUND_MAX_WEIGHT)
+    weights = np.floor(weights / weights.sum(axis=0) * (1 - cash) * 1e6) / 1e6
+    rows = [{"fund_id": LOOKTHROUGH_FUND_ID, "as_of": date, "issuer_id": issuer_id, "asset_class": "listed_equity",
+             "weight": weights[line, period]}
+            for period, date in enumerate(dates)
+            for line, issuer_id in enumerate(names["issuer_id"]) if held[line, period]]
+    return pd.DataFrame(rows, columns=FUND_COLUMNS)
+
+
+def fund_line_values(equity_market: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The fund units' value per grid month: the book's equity market plus the fund's own moves, units unchanged."""
+    returns = equity_market + rng.normal(0, FUND_TRACKING_ERROR, MONTHS)
+    return held_values(np.array([LOOKTHROUGH_FUND_EUR]), growth_paths(returns[None, :]), np.array([0]),
+                       np.array([MONTHS]))
 
 
 # ---------------------------------------------------------------- market simulation
@@ -520,8 +694,8 @@ def listed_line(issuer: Any, asset_class: str, name: str, policy: tuple[int, int
             "sold": exit_ < MONTHS}
 
 
-def listed_values(lines: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-    """Market values of the equity and bond lines per grid month."""
+def listed_values(lines: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Market values of the equity and bond lines per grid month, and the equity market's monthly returns."""
     factors = market_returns(list(lines["sector"]), rng)
     count = len(lines)
     is_equity = (lines["asset_class"] == "listed_equity").to_numpy()[:, None]
@@ -529,7 +703,7 @@ def listed_values(lines: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     bonds = factors["bonds"][None, :] + factors["credit_sector"] + rng.normal(0, 0.004, (count, MONTHS))
     growth = growth_paths(np.where(is_equity, equity, bonds))
     values = held_values(lines["value_eur"].to_numpy(), growth, lines["entry"].to_numpy(), lines["exit"].to_numpy())
-    return values * trading_ramps(lines)
+    return values * trading_ramps(lines), factors["equity"]
 
 
 def trading_ramps(lines: pd.DataFrame) -> np.ndarray:
@@ -634,22 +808,26 @@ def build_holdings(universe: pd.DataFrame, rngs: dict[str, np.random.Generator])
     """Every holding row of the sample book, calibrated on the published values."""
     calibration_month = month_ends().get_loc(CALIBRATION_DATE)
     listed = yield_lines(universe, rngs["trades"])
-    listed_eur = listed_values(listed, rngs["market"])
+    listed_eur, equity_market = listed_values(listed, rngs["market"])
     listed["holding_id"] = number_lines(listed)
     listed["listed"] = True
     bonds = np.flatnonzero(listed["asset_class"] == "corporate_bond")
     listed.loc[rngs["gaps"].choice(bonds, UNMAPPED_BONDS, replace=False), "issuer_id"] = ""  # not yet mapped
     others, others_eur = other_yield_lines(rngs["market"])
     shares = territorial_shares(rngs["market"])
+    sri_fund = pd.DataFrame([{"holding_id": "Y-FD-0002", "issuer_id": "", "asset_class": "fund", "listed": True,
+                              "name": LOOKTHROUGH_FUND_NAME, "fund_id": LOOKTHROUGH_FUND_ID}])
+    others = pd.concat([others, sri_fund], ignore_index=True)
+    others_eur = np.vstack([others_eur, fund_line_values(equity_market, rngs["funds"])])
 
-    non_fund_eur = np.vstack([listed_eur, others_eur])
-    non_fund_target_eur = YIELD_VALUE_EUR * (1 - TERRITORIAL_SHARE[CALIBRATION_DATE])
-    non_fund_eur = np.round(scale_to(non_fund_eur, calibration_month, non_fund_target_eur), 2)
-    fund_eur = np.round(np.nansum(non_fund_eur, axis=0) * shares / (1 - shares), 2)
-    fund = pd.DataFrame([{"holding_id": "Y-FD-0001", "issuer_id": "", "asset_class": "fund", "listed": False,
-                          "name": TERRITORIAL_FUND_NAME, "fund_id": TERRITORIAL_FUND_ID}])
-    yield_frame = long_frame(pd.concat([listed, others, fund], ignore_index=True),
-                             np.vstack([non_fund_eur, fund_eur[None, :]]))
+    other_eur = np.vstack([listed_eur, others_eur])  # every yield line but the territorial fund
+    other_target_eur = YIELD_VALUE_EUR * (1 - TERRITORIAL_SHARE[CALIBRATION_DATE])
+    other_eur = np.round(scale_to(other_eur, calibration_month, other_target_eur), 2)
+    territorial_eur = np.round(np.nansum(other_eur, axis=0) * shares / (1 - shares), 2)
+    territorial = pd.DataFrame([{"holding_id": "Y-FD-0001", "issuer_id": "", "asset_class": "fund",
+                                 "listed": False, "name": TERRITORIAL_FUND_NAME, "fund_id": TERRITORIAL_FUND_ID}])
+    yield_frame = long_frame(pd.concat([listed, others, territorial], ignore_index=True),
+                             np.vstack([other_eur, territorial_eur[None, :]]))
     yield_frame["bucket"] = "yield"
     yield_frame["purpose"] = ""
     return pd.concat([yield_frame, strategic_frame(universe, rngs["strategic"], calibration_month)],
@@ -705,9 +883,14 @@ def leveled(records: pd.DataFrame, levels: dict[int, float]) -> pd.DataFrame:
     return round_records(records)
 
 
-def engine_footprints(holdings: pd.DataFrame, records: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
-    """The engine's listed-yield footprint at each anchor, and the shares of its financed emissions by fiscal year."""
-    result = analyze(holdings, records)
+def engine_footprints(holdings: pd.DataFrame, records: pd.DataFrame,
+                      extensions: dict[str, pd.DataFrame]) -> tuple[pd.Series, pd.DataFrame]:
+    """The engine's listed-yield footprint at each anchor, and the shares of its financed emissions by fiscal year.
+
+    The engine reads the fund composition (the fund's children are in the perimeter), the FX rates
+    (the USD reporters' EVIC) and the sovereign records, as it does on the bundled files.
+    """
+    result = analyze(holdings, records, **extensions)
     footprints = metric_series(result.metrics, "listed_yield", FOOTPRINT).loc[list(FOOTPRINT_TARGETS)]
     contributions = result.contributions
     covered = contributions[perimeter_masks(contributions)["listed_yield"] & contributions["covered"].to_numpy()]
@@ -730,14 +913,15 @@ def solve_levels(footprints: pd.Series, shares: pd.DataFrame, anchored: dict[int
     return solved
 
 
-def calibrate_emissions(holdings: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+def calibrate_emissions(holdings: pd.DataFrame, records: pd.DataFrame,
+                        extensions: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Rescale the anchored fiscal years until the engine puts every year-end footprint on target."""
     anchors = holdings["as_of"].isin(list(FOOTPRINT_TARGETS)) & (holdings["bucket"] == "yield") & holdings["listed"]
     targets = pd.Series({date: target for date, (target, _) in FOOTPRINT_TARGETS.items()})
     anchored = {year: 1.0 for _, year in FOOTPRINT_TARGETS.values()}
     for _ in range(CALIBRATION_ROUNDS):
         calibrated = leveled(records, vintage_levels(anchored))
-        footprints, shares = engine_footprints(holdings[anchors], calibrated)
+        footprints, shares = engine_footprints(holdings[anchors], calibrated, extensions)
         errors = targets / footprints - 1
         if errors.abs().max() < CALIBRATION_TOLERANCE:
             return calibrated
@@ -773,9 +957,34 @@ def issuers_csv(records: pd.DataFrame) -> bytes:
     text["published_on"] = records["published_on"].dt.strftime("%Y-%m-%d").fillna("")
     for scope in SCOPES:
         text[scope] = plain_number(records[scope], 1)
-    for column in ("evic_eur", "revenue_eur"):
+    for column in AMOUNTS:
         text[column] = plain_number(records[column], 0)
     text["esg_score"] = plain_number(records["esg_score"], 1)
+    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def funds_csv(compositions: pd.DataFrame) -> bytes:
+    """The look-through file: `,`, `.`, ISO dates, rows by fund, date, then the manager's line order."""
+    text = compositions[FUND_COLUMNS].copy()
+    text["as_of"] = compositions["as_of"].dt.strftime("%Y-%m-%d")
+    text["weight"] = plain_number(compositions["weight"], 6)
+    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def sovereigns_csv(countries: pd.DataFrame) -> bytes:
+    """The country file: `,`, ISO dates, tonnes and euros as whole numbers."""
+    text = countries[SOVEREIGN_COLUMNS].copy()
+    text["published_on"] = countries["published_on"].dt.strftime("%Y-%m-%d")
+    for column in ("emissions_tco2e", "gdp_ppp_eur", "gdp_eur"):
+        text[column] = plain_number(countries[column], 0)
+    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def fx_csv(rates: pd.DataFrame) -> bytes:
+    """The rate file: `,`, ISO dates, EUR per unit with six decimals."""
+    text = rates[FX_COLUMNS].copy()
+    text["date"] = rates["date"].dt.strftime("%Y-%m-%d")
+    text["eur_per_unit"] = plain_number(rates["eur_per_unit"], 6)
     return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
@@ -785,35 +994,47 @@ def random_streams() -> dict[str, np.random.Generator]:
     return {name: np.random.default_rng(seed) for name, seed in zip(STREAMS, seeds)}
 
 
-def build_sample() -> tuple[bytes, bytes]:
-    """The calibrated sample book as (holdings.csv, issuers.csv) bytes."""
+def build_sample() -> dict[str, bytes]:
+    """The calibrated sample book: file name -> bytes, for the five files of `SAMPLE_FILES`."""
     rngs = random_streams()
     universe = issuer_universe(rngs["issuers"], rngs["gaps"])
+    rates = fx_rates()
     records = add_restatements(issuer_records(universe, rngs["records"]), rngs["records"])
-    records = punch_gaps(records, universe, rngs["gaps"])
+    records = usd_records(punch_gaps(records, universe, rngs["gaps"]), universe, rates)
     holdings = finish_holdings(build_holdings(universe, rngs))
-    return holdings_csv(holdings), issuers_csv(calibrate_emissions(holdings, records))
+    compositions = fund_compositions(universe, rngs["funds"])
+    countries = sovereign_records(rates, rngs["sovereigns"])
+    extensions = {"funds": compositions, "sovereigns": countries, "fx": rates}
+    contents = (holdings_csv(holdings), issuers_csv(calibrate_emissions(holdings, records, extensions)),
+                funds_csv(compositions), sovereigns_csv(countries), fx_csv(rates))
+    return dict(zip(SAMPLE_FILES, contents))
 
 
-def write_sample(folder: Path) -> tuple[Path, Path]:
-    """Write holdings.csv and issuers.csv into `folder`; return their paths."""
-    holdings_bytes, issuers_bytes = build_sample()
+def write_sample(folder: Path) -> dict[str, Path]:
+    """Write the sample's files into `folder`; return their paths by file name."""
+    contents = build_sample()
     folder.mkdir(parents=True, exist_ok=True)
-    holdings_path, issuers_path = folder / SAMPLE_HOLDINGS, folder / SAMPLE_ISSUERS
-    holdings_path.write_bytes(holdings_bytes)
-    issuers_path.write_bytes(issuers_bytes)
-    return holdings_path, issuers_path
+    paths = {}
+    for name, content in contents.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(content)
+    return paths
 
 
-def summary(holdings_path: Path, issuers_path: Path) -> list[str]:
-    """The published figures as the engine computes them on the written files."""
-    metrics = analyze(holdings_path, issuers_path).metrics
+def summary(paths: dict[str, Path]) -> list[str]:
+    """The published figures, and the extensions' figures, as the engine computes them on the written files."""
+    result = analyze(paths[SAMPLE_HOLDINGS], paths[SAMPLE_ISSUERS],
+                     **{role: paths[name] for role, name in SAMPLE_EXTENSIONS.items()})
+    metrics = result.metrics
 
     def value(date: str, perimeter: str, metric: str) -> float:
         """One value of metrics.csv."""
         return float(metric_series(metrics, perimeter, metric)[pd.Timestamp(date)])
 
     footprint = {year: value(f"{year}-12-31", "listed_yield", FOOTPRINT) for year in (2019, 2022, 2023)}
+    end_2023 = result.contributions[result.contributions["as_of"] == CALIBRATION_DATE]
+    usd_issuers = result.contributions.loc[result.contributions["issuer_id"].isin(usd_issuer_ids(paths)),
+                                           "issuer_id"].nunique()
     return [
         f"strategic value 2023-12-31: {value('2023-12-31', 'strategic', 'value_eur') / 1e6:.2f} M EUR, "
         f"health share {value('2023-12-31', 'strategic', 'health_share'):.4f}",
@@ -822,15 +1043,26 @@ def summary(holdings_path: Path, issuers_path: Path) -> list[str]:
         f"footprint 2019 / 2022 / 2023: {footprint[2019]:.2f} / {footprint[2022]:.2f} / {footprint[2023]:.2f} "
         f"tCO2e/MEUR ({footprint[2023] / footprint[2022] - 1:+.2%} in 2023, "
         f"{footprint[2023] / footprint[2019] - 1:+.2%} since 2019)",
+        f"2023-12-31: looked-through fund {value('2023-12-31', 'yield', 'lookthrough_value_eur') / 1e6:.2f} M EUR "
+        f"({int(end_2023['parent_holding_id'].ne('').sum())} child lines); sovereign financed emissions "
+        f"{value('2023-12-31', 'yield', 'sovereign_financed_emissions_tco2e'):.0f} t on "
+        f"{value('2023-12-31', 'yield', 'sovereign_covered_value_eur') / 1e6:.2f} M EUR; "
+        f"{usd_issuers} USD-reporting issuers in the book",
     ]
+
+
+def usd_issuer_ids(paths: dict[str, Path]) -> set[str]:
+    """Issuers whose records give their amounts in USD."""
+    issuers = pd.read_csv(paths[SAMPLE_ISSUERS], dtype=str, keep_default_na=False)
+    return set(issuers.loc[issuers["currency"] == "USD", "issuer_id"])
 
 
 def main() -> None:
     """Regenerate the bundled sample beside this module and print the calibrated figures."""
     paths = write_sample(Path(__file__).resolve().parent)
-    for line in summary(*paths):
+    for line in summary(paths):
         print(line)
-    print(f"wrote {paths[0]} and {paths[1]}")
+    print("wrote " + ", ".join(str(path) for path in paths.values()))
 
 
 if __name__ == "__main__":
