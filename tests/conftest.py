@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI (CI=true) explores the same examples every run, so a red build is reproducible;
+# locally, hypothesis keeps exploring new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 HOLDINGS_HEADER = ["as_of", "holding_id", "issuer_id", "bucket", "asset_class", "listed", "market_value_eur"]
 ISSUERS_HEADER = ["issuer_id", "year", "scope1_tco2e", "scope2_tco2e", "scope3_tco2e", "evic_eur",
