@@ -22,9 +22,10 @@ class Progress:
     def step(self, description: str) -> None:
         if self._quiet or time.monotonic() - self._started < SHOW_AFTER_SECONDS:
             return
-        if self._bar is None:
-            self._bar = tqdm(total=None, file=sys.stderr, bar_format="portfolio: {desc} [{elapsed}]",
-                             leave=False, initial=0)
+        if self._bar is None:  # tqdm draws on construction: give it the first step's name
+            self._bar = tqdm(total=None, file=sys.stderr, desc=description,
+                             bar_format="portfolio: {desc} [{elapsed}]", leave=False, initial=0)
+            return
         self._bar.set_description_str(description, refresh=True)
 
     def __enter__(self) -> Progress:
