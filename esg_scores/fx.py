@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from holdings.keyed import read_keyed_table
 from holdings.problems import InputError, Problem, quote_value
-from holdings.schema import Field, Rule, TableSchema, duplicates, validate
-from holdings.tabular import FIRST_DATA_ROW, RawTable, read_table
+from holdings.schema import Field, Rule, TableSchema
+from holdings.tabular import RawTable
 
 FX = TableSchema(
     name="fx",
@@ -34,14 +35,9 @@ EURO = "EUR"
 def read_fx(source: str | Path | pd.DataFrame, column_map: Mapping[str, str],
             spellings: Mapping[str, Mapping[str, str]]) -> tuple[pd.DataFrame, RawTable]:
     """Read and validate the FX table (date, currency, EUR per unit)."""
-    raw = read_table(source, dict(column_map), name="<fx DataFrame>")
-    rates = validate(raw, FX, spellings)
+    rates, raw = read_keyed_table(source, FX, column_map, spellings, ["currency", "date"],
+                                  lambda row: f"{row['currency']} {row['date']:%Y-%m-%d}", "at least one rate")
     rates["currency"] = rates["currency"].str.upper()
-    rows = pd.Series(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(rates)), index=rates.index)
-    clashes = duplicates(rates, ["date", "currency"], rows, pd.Series(raw.source, index=rates.index), "date",
-                         lambda row: f"{row['currency']} {row['date']:%Y-%m-%d}")
-    if clashes:
-        raise InputError(clashes)
     return rates, raw
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from holdings.problems import InputError, Problem
-from holdings.schema import Field, Rule, TableSchema, at_least, between, duplicates, validate
-from holdings.tabular import FIRST_DATA_ROW, RawTable, read_table
+from holdings.keyed import read_keyed_table
+from holdings.schema import Field, Rule, TableSchema, at_least, between
+from holdings.tabular import RawTable
 
 SCOPE_COLUMNS = ("scope1_tco2e", "scope2_tco2e", "scope3_tco2e")
 
@@ -53,17 +53,10 @@ ISSUERS = TableSchema(
 def read_issuers(source: str | Path | pd.DataFrame, column_map: Mapping[str, str],
                  spellings: Mapping[str, Mapping[str, str]]) -> tuple[pd.DataFrame, RawTable]:
     """Read and validate the issuer table; `InputError` lists every problem."""
-    raw = read_table(source, dict(column_map), name="<issuers DataFrame>")
-    records = validate(raw, ISSUERS, spellings)
-    if records.empty:
-        raise InputError(Problem(raw.source, FIRST_DATA_ROW, "", "no data rows", "at least one issuer record"))
+    records, raw = read_keyed_table(
+        source, ISSUERS, column_map, spellings, ["issuer_id", "year", "published_on"],
+        lambda row: f"{row['issuer_id']}, {row['year']}, "
+                    f"{'' if pd.isna(row['published_on']) else row['published_on'].date()}",
+        "at least one issuer record")
     records["currency"] = records["currency"].str.upper()
-    records["source_file"] = raw.source
-    records["source_row"] = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(records))
-    clashes = duplicates(records, ["issuer_id", "year", "published_on"], records["source_row"],
-                         records["source_file"], "published_on",
-                         lambda row: f"{row['issuer_id']}, {row['year']}, "
-                                     f"{'' if pd.isna(row['published_on']) else row['published_on'].date()}")
-    if clashes:
-        raise InputError(clashes)
     return records, raw

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from holdings.problems import InputError, Problem
-from holdings.schema import Field, Rule, TableSchema, at_least, between, duplicates, validate
-from holdings.tabular import FIRST_DATA_ROW, RawTable, read_table
+from holdings.keyed import read_keyed_table
+from holdings.schema import Field, Rule, TableSchema, at_least, between
+from holdings.tabular import RawTable
 
 
 def _positive(column: str) -> Rule:
@@ -36,14 +36,6 @@ SOVEREIGNS = TableSchema(
 def read_sovereigns(source: str | Path | pd.DataFrame, column_map: Mapping[str, str],
                     spellings: Mapping[str, Mapping[str, str]]) -> tuple[pd.DataFrame, RawTable]:
     """Read and validate the sovereign table; records keyed like issuers (`issuer_id` = country)."""
-    raw = read_table(source, dict(column_map), name="<sovereigns DataFrame>")
-    records = validate(raw, SOVEREIGNS, spellings)
-    if records.empty:
-        raise InputError(Problem(raw.source, FIRST_DATA_ROW, "", "no data rows", "at least one country record"))
-    records["source_row"] = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(records))
-    clashes = duplicates(records, ["country", "year", "published_on"], records["source_row"],
-                         pd.Series(raw.source, index=records.index), "published_on",
-                         lambda row: f"{row['country']}, {row['year']}")
-    if clashes:
-        raise InputError(clashes)
+    records, raw = read_keyed_table(source, SOVEREIGNS, column_map, spellings, ["country", "year", "published_on"],
+                                    lambda row: f"{row['country']}, {row['year']}", "at least one country record")
     return records.rename(columns={"country": "issuer_id"}), raw
