@@ -87,6 +87,18 @@ def human_gib(kib: float) -> float:
     return kib * 1024 / GIB
 
 
+def project_revision() -> str:
+    """The project's commit and whether the work tree differs from it (read-only git calls)."""
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return commit + (" with uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def machine_info() -> dict[str, str]:
     mem_kib = 0
     try:
@@ -115,6 +127,7 @@ def machine_info() -> dict[str, str]:
         "cpu": cpu,
         "os": platform.platform(),
         "python": platform.python_version(),
+        "revision": project_revision(),
         **versions,
     }
 
@@ -125,6 +138,12 @@ def rss_kib(field: str = "VmRSS") -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system, every thread) of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def reset_peak_rss() -> bool:
@@ -269,7 +288,6 @@ def generate_holdings(rng, rows: int, issuer_ids, writer) -> None:
                       "fund_id": fund, "purpose": purpose}
     arrays = {key: pa.array(value, pa.string()) for key, value in string_columns.items()}
     listed_array = pa.array(listed, pa.bool_())
-    schema = None
     for snapshot, (date, count) in enumerate(zip(dates, per_snapshot)):
         # Position k exists from snapshot onwards mostly; shuffle file order within the snapshot.
         taken = rng.permutation(count)
@@ -288,7 +306,6 @@ def generate_holdings(rng, rows: int, issuer_ids, writer) -> None:
             "fund_id": arrays["fund_id"].take(take),
             "purpose": arrays["purpose"].take(take),
         })
-        schema = schema or table.schema
         writer(table)
 
 
@@ -356,8 +373,10 @@ def child_wrap(out: str, command: list[str]) -> int:
     started = time.perf_counter()
     completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    Path(out).write_text(json.dumps({"wall": wall, "peak_kib": peak, "returncode": completed.returncode,
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = usage.ru_maxrss  # KiB on Linux
+    Path(out).write_text(json.dumps({"wall": wall, "peak_kib": peak, "cpu": usage.ru_utime + usage.ru_stime,
+                                     "load_after": os.getloadavg()[0], "returncode": completed.returncode,
                                      "stderr": completed.stderr.decode("utf-8", "replace")[-4000:]}))
     return 0
 
@@ -384,6 +403,7 @@ def child_compute(holdings: str, issuers: str, out: str) -> int:
     before = rss_kib("VmRSS")
     reset_ok = reset_peak_rss()
     peak_before = rss_kib("VmHWM")
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     contributions = build_contributions(positions, records, config)
     t1 = time.perf_counter()
@@ -393,13 +413,14 @@ def child_compute(holdings: str, issuers: str, out: str) -> int:
     baselines = find_baselines(metrics, config.trajectory)
     trajectory = compute_trajectory(metrics, config.trajectory, baselines)
     t3 = time.perf_counter()
+    cpu3 = cpu_seconds()
     peak = rss_kib("VmHWM")
     warnings = gap_warnings(contributions, config.scopes)  # informational, outside the compute total
     t4 = time.perf_counter()
     Path(out).write_text(json.dumps({
         "read_holdings": read_holdings_s, "read_issuers": read_issuers_s,
         "build_contributions": t1 - t0, "compute_metrics": t2 - t1, "pai_trajectory": t3 - t2,
-        "compute": t3 - t0, "gap_warnings": t4 - t3,
+        "compute": t3 - t0, "compute_cpu": cpu3 - cpu0, "gap_warnings": t4 - t3,
         "rss_before_kib": before, "peak_kib": peak if reset_ok else max(peak, peak_before),
         "peak_increase_kib": peak - before, "peak_reset": reset_ok,
         "rows": len(contributions), "metrics_rows": len(metrics), "pai_rows": len(pai),
@@ -462,12 +483,14 @@ def child_duckdb(holdings: str, issuers: str, out: str) -> int:
     query = duckdb_query(holdings, issuers)
     gc.collect()
     before = rss_kib("VmRSS")
+    cpu0 = cpu_seconds()
     started = time.perf_counter()
     rows = connection.execute(query).fetchall()
     wall = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     Path(out).write_text(json.dumps({
-        "wall": wall, "peak_kib": peak, "rss_before_kib": before, "peak_increase_kib": peak - before,
+        "wall": wall, "cpu": cpu, "peak_kib": peak, "rss_before_kib": before, "peak_increase_kib": peak - before,
         "threads": threads,
         "snapshots": [{"as_of": str(r[0]), "lines": r[1], "value_eur": r[2], "covered_value_eur": r[3],
                        "financed_emissions_tco2e": r[4]} for r in rows],
@@ -477,14 +500,14 @@ def child_duckdb(holdings: str, issuers: str, out: str) -> int:
 
 def child_steps(holdings: str, issuers: str, out_dir: str, out: str) -> int:
     """The end-to-end run in-process, timing each step the engine reports to its progress hook."""
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     from portfolio.rundir import write_run
     from portfolio.run import analyze
-    imported = time.perf_counter()
-    marks: list[tuple[str, float]] = [("imports", started)]
+    imported, imported_cpu = time.perf_counter(), time.process_time()
+    marks: list[tuple[str, float, float]] = [("imports", started, started_cpu)]
 
     def step(name: str) -> None:
-        marks.append((name, time.perf_counter()))
+        marks.append((name, time.perf_counter(), time.process_time()))
 
     result = analyze([Path(holdings)], Path(issuers), None, progress=step)
     step("analyze returned")
@@ -494,18 +517,19 @@ def child_steps(holdings: str, issuers: str, out_dir: str, out: str) -> int:
     steps = []
     labels = {"imports": "import project modules", "reading holdings": "read + validate holdings",
               "reading issuers": "read + validate issuers", "computing contributions": "build_contributions",
-              "computing metrics": "metrics, PAI, trajectory, gap warnings, sort warnings",
+              "computing metrics": "metrics, PAI, trajectory, gap warnings, sort warnings (until next step)",
               "analyze returned": "(analyze returned)", "writing manifest": "hash outputs + manifest"}
-    marks.insert(1, ("(imported)", imported))
-    for (name, at), (_, until) in zip(marks, marks[1:]):
+    marks.insert(1, ("(imported)", imported, imported_cpu))
+    intervals = list(zip(marks, marks[1:]))
+    for number, ((name, at, cpu_at), (_, until, cpu_until)) in enumerate(intervals):
         if name == "(imported)":
             name = "set-up: load settings"
-        if name == "writing warnings.csv":
-            label = "write warnings.csv + hash every output + manifest + rename"
-        else:
-            label = labels.get(name, name)
-        steps.append({"step": label, "seconds": until - at})
+        label = labels.get(name, name)
+        if number == len(intervals) - 1:  # the last file written, then hashes, manifest and rename
+            label += " + hash every output + manifest + rename"
+        steps.append({"step": label, "seconds": until - at, "cpu": cpu_until - cpu_at})
     Path(out).write_text(json.dumps({"steps": steps, "total": marks[-1][1] - started,
+                                     "total_cpu": marks[-1][2] - started_cpu,
                                      "contributions_bytes": (Path(out_dir) / "contributions.csv").stat().st_size,
                                      "warnings_rows": len(result.warnings)}))
     return 0
@@ -631,6 +655,10 @@ def measure(rows: int, issuers: int, repeat: int, steps: bool, keep_runs: bool) 
     result = {
         "rows": rows, "issuers": issuers, "meta": meta, "repeat": repeat,
         "e2e_s": median([m["wall"] for m in e2e]), "e2e_peak_kib": max(m["peak_kib"] for m in e2e),
+        "e2e_cpu_s": median([m["cpu"] for m in e2e]),
+        "compute_cpu_s": median([m["compute_cpu"] for m in compute]),
+        "duckdb_cpu_s": median([m["cpu"] for m in duck]),
+        "load": [round(os.getloadavg()[0], 2)] + [round(m["load_after"], 2) for m in e2e],
         "compute_s": median([m["compute"] for m in compute]),
         "build_contributions_s": median([m["build_contributions"] for m in compute]),
         "compute_metrics_s": median([m["compute_metrics"] for m in compute]),
@@ -662,12 +690,13 @@ def verdict(ok: bool) -> str:
 
 def render(results: list[dict], info: dict[str, str], args: argparse.Namespace) -> str:
     lines = []
-    lines.append(f"# Core benchmark results\n")
+    lines.append("# Core benchmark results\n")
     lines.append(f"Date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}  ")
     lines.append(f"Machine: {info['cores']} cores ({info['cpu']}), {info['ram']} RAM, {info['os']}  ")
     lines.append(f"Python {info['python']}; mission-portfolio {info['mission-portfolio']}, numpy {info['numpy']}, "
                  f"pandas {info['pandas']}, pyarrow {info['pyarrow']}, pandera {info['pandera']}, "
                  f"duckdb {info['duckdb']}  ")
+    lines.append(f"Project revision: {info['revision']}  ")
     lines.append(f"Command: `python benchmarks/bench_core.py --rows {' '.join(map(str, args.rows))} "
                  f"--issuers {args.issuers} --repeat {args.repeat}` (times: median of {args.repeat}; "
                  f"memory: max)\n")
@@ -685,9 +714,11 @@ def render(results: list[dict], info: dict[str, str], args: argparse.Namespace) 
 
     row("holdings Parquet size", [f"{r['meta']['holdings_bytes'] / 2 ** 20:.0f} MiB" for r in results])
     row("(a) end to end `portfolio analyze --no-report`: wall", [f"{r['e2e_s']:.2f} s" for r in results])
+    row("(a) end to end: CPU time (user + sys)", [f"{r['e2e_cpu_s']:.1f} s" for r in results])
     row("(a) end to end: peak RSS", [f"{human_gib(r['e2e_peak_kib']):.2f} GiB" for r in results])
     row("(b) compute step (contributions + metrics + PAI + trajectory): wall",
         [f"{r['compute_s']:.2f} s" for r in results])
+    row("(b) compute step: CPU time", [f"{r['compute_cpu_s']:.2f} s" for r in results])
     row("&nbsp;&nbsp;build_contributions", [f"{r['build_contributions_s']:.2f} s" for r in results])
     row("&nbsp;&nbsp;compute_metrics", [f"{r['compute_metrics_s']:.2f} s" for r in results])
     row("&nbsp;&nbsp;PAI + trajectory", [f"{r['pai_trajectory_s']:.3f} s" for r in results])
@@ -700,6 +731,7 @@ def render(results: list[dict], info: dict[str, str], args: argparse.Namespace) 
     row("(info) gap_warnings (outside the compute total)", [f"{r['gap_warnings_s']:.2f} s" for r in results])
     row("(c) DuckDB SQL (read Parquet + record rule + sums): wall",
         [f"{r['duckdb_s']:.2f} s ({r['duckdb_threads']} threads)" for r in results])
+    row("(c) DuckDB: CPU time (both threads)", [f"{r['duckdb_cpu_s']:.2f} s" for r in results])
     row("(c) DuckDB: peak RSS of the process", [f"{human_gib(r['duckdb_peak_kib']):.2f} GiB" for r in results])
     row("compute / DuckDB (target <= 1.5)",
         [f"{r['compute_over_duckdb']:.1f}x {verdict(r['compute_over_duckdb'] <= TARGETS['compute_over_duckdb'])}"
@@ -711,6 +743,10 @@ def render(results: list[dict], info: dict[str, str], args: argparse.Namespace) 
         [("agree" if r["check"]["agree"] else "**DISAGREE**") + f" (worst {r['check']['worst_relative_error']:.1e})"
          for r in results])
     lines.append("")
+    loads = ", ".join(f"{r['rows']:,} rows: " + " / ".join(f"{x:.1f}" for x in r["load"]) for r in results)
+    lines.append(f"1-minute load average at the end of the end-to-end runs ({loads}) on {info['cores']} cores: "
+                 "above the core count, other processes shared the machine and wall times are inflated; "
+                 "CPU times are less sensitive to that.\n")
 
     lines.append("## Targets\n")
     lines.append("| target | value | met |")
@@ -742,16 +778,17 @@ def render(results: list[dict], info: dict[str, str], args: argparse.Namespace) 
             for s in r["breakdown"]["steps"]:
                 if s["step"] not in names and not s["step"].startswith("("):
                     names.append(s["step"])
-        lines.append("| step | " + " | ".join(f"{r['rows']:,} rows" for r in with_steps) + " |")
+        lines.append("| step (wall s / CPU s) | " + " | ".join(f"{r['rows']:,} rows" for r in with_steps) + " |")
         lines.append("|---|" + "---:|" * len(with_steps))
         for name in names:
             cells = []
             for r in with_steps:
-                found = [s["seconds"] for s in r["breakdown"]["steps"] if s["step"] == name]
-                cells.append(f"{found[0]:.2f} s" if found else "")
+                found = [s for s in r["breakdown"]["steps"] if s["step"] == name]
+                cells.append(f"{found[0]['seconds']:.2f} / {found[0]['cpu']:.2f}" if found else "")
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("| total (in-process, excluding interpreter start) | "
-                     + " | ".join(f"{r['breakdown']['total']:.2f} s" for r in with_steps) + " |")
+                     + " | ".join(f"{r['breakdown']['total']:.2f} / {r['breakdown']['total_cpu']:.2f}"
+                                  for r in with_steps) + " |")
         lines.append("| contributions.csv size | "
                      + " | ".join(f"{r['breakdown']['contributions_bytes'] / 2 ** 20:.0f} MiB" for r in with_steps)
                      + " |")

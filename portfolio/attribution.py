@@ -51,8 +51,10 @@ class IssuerPanel:
 
 def issuer_panel(contributions: pd.DataFrame) -> IssuerPanel:
     """Aggregate the contributions into an `IssuerPanel` with grouped sums (no per-pair work)."""
-    lines = contributions[(contributions["bucket"] == "yield").to_numpy() & contributions["listed"].to_numpy(bool)
-                          & (contributions["issuer_id"] != "").to_numpy() & contributions["eligible"].to_numpy(bool)]
+    wanted = (contributions["bucket"] == "yield").to_numpy() & contributions["listed"].to_numpy(bool) \
+        & (contributions["issuer_id"] != "").to_numpy() & contributions["eligible"].to_numpy(bool)
+    lines = contributions.loc[wanted, ["as_of", "issuer_id", "market_value_eur", "covered", "emissions_tco2e",
+                                       "evic_eur"]]
     dates = pd.DatetimeIndex(sorted(contributions["as_of"].unique()))
     date_codes = dates.get_indexer(lines["as_of"])
     issuer_codes, issuers = pd.factorize(lines["issuer_id"], sort=True)

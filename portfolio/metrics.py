@@ -43,8 +43,10 @@ def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapsh
                  rows: np.ndarray) -> dict[str, np.ndarray]:
     """Grouped sums per snapshot over the rows selected by `rows` (one perimeter)."""
     def total(values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        # excluded rows add an exact 0.0, so the sums are those over the kept rows, in the same order,
+        # without copying the kept rows out first
         keep = rows if where is None else rows & where
-        return np.bincount(snapshot_codes[keep], weights=values[keep], minlength=snapshots)
+        return np.bincount(snapshot_codes, weights=np.where(keep, values, 0.0), minlength=snapshots)
 
     value = contributions["market_value_eur"].to_numpy(dtype="float64")
     in_value = _counts_in_value(contributions)

@@ -72,9 +72,10 @@ def _to_arrow(frame: pd.DataFrame) -> list[pa.Array]:
 
 
 def _lines(arrays: list[pa.Array], pool: ThreadPoolExecutor) -> pa.Array:
+    """Each row's cells joined by commas, the line end added to the last cell (not a second pass over lines)."""
     columns = list(pool.map(_as_text, arrays))
-    joined = pc.binary_join_element_wise(*columns, COMMA) if len(columns) > 1 else columns[0]
-    return pc.binary_join_element_wise(joined, NOTHING, NEWLINE)
+    last = pc.binary_join_element_wise(columns[-1], NOTHING, NEWLINE)
+    return pc.binary_join_element_wise(*columns[:-1], last, COMMA) if len(columns) > 1 else last
 
 
 def _concatenated(strings: pa.Array) -> memoryview:
