@@ -135,7 +135,7 @@ def _apply_proxies(frame: pd.DataFrame, holdings: pd.DataFrame) -> np.ndarray:
     covered = frame["covered"].to_numpy()
     unlooked_fund = (frame["asset_class"] == "fund").to_numpy()
     if "lookthrough" in holdings.columns:
-        unlooked_fund &= ~holdings["lookthrough"].to_numpy(dtype=bool)
+        unlooked_fund = unlooked_fund & ~holdings["lookthrough"].to_numpy(dtype=bool)  # pandas arrays are read-only
     candidates = ~covered & (frame["eligible"].to_numpy() | unlooked_fund)
     reported = frame.loc[covered]
     averages = sector_averages(pd.DataFrame({
@@ -163,9 +163,13 @@ def _apply_proxies(frame: pd.DataFrame, holdings: pd.DataFrame) -> np.ndarray:
 
 
 def _gather_text(values: pd.Series, positions: np.ndarray) -> pd.Categorical:
-    """A text column of the records for each holding, as a categorical (few distinct values, cheap to take)."""
+    """A text column of the records for each line, as a categorical (cheap to take); '' without a record."""
     codes, categories = pd.factorize(values.fillna(""))
-    return pd.Categorical.from_codes(gather(codes, positions, -1), categories=categories)
+    categories = pd.Index(categories, dtype=object)
+    if "" not in categories:
+        categories = categories.append(pd.Index([""], dtype=object))
+    empty = categories.get_loc("")
+    return pd.Categorical.from_codes(gather(codes, positions, empty), categories=categories)
 
 
 

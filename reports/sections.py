@@ -23,7 +23,8 @@ from reports.markup import Column, bullets, chart_block, definitions, esc, parag
 from reports.numbers import format_meur, format_number
 from reports.readings import (breakdown_reading, change_sentence, emitters_reading, lower_first, mission_reading,
                               movers_reading, quality_reading, trajectory_reading)
-from reports.selections import (EMISSIONS, FOOTPRINT, breakdown, data_gaps, gaps_by_reason, issuer_names,
+from reports.selections import (EMISSIONS, FOOTPRINT, breakdown, coverage_split, data_gaps, gaps_by_reason,
+                                issuer_names,
                                 latest_change, latest_date, pai_table, run_notices, top_emitters)
 
 GAP_ROWS_SHOWN = 200
@@ -112,11 +113,24 @@ def _gap_tables(result: Result, lang: str) -> str:
     return title + summary + lines + more
 
 
+def _coverage_split_table(result: Result, lang: str) -> str:
+    """The latest snapshot's value by provenance of its carbon data, per perimeter."""
+    words = texts(lang)
+    date = latest_date(result)
+    split = coverage_split(result, date).set_index("perimeter").reindex(PERIMETER_ORDER)
+    parts = ("reported", "looked_through", "estimated", "uncovered", "total")
+    title = f'<h3>{esc(words["split_title"].format(date=long_date(date, lang)))}</h3>'
+    return title + table([Column(words["col_perimeter"])] + [Column(words[f"col_{part}"], True) for part in parts],
+                         [(words[f"perimeter_{perimeter}"], *(format_meur(row[part], lang) for part in parts))
+                          for perimeter, row in split.iterrows()], css="compact")
+
+
 def quality_section(result: Result, charts: ChartWriter, floor: float, lang: str) -> str:
-    """Section 6: coverage and PCAF score over time, the latest data gaps, and run-level warnings."""
+    """Section 6: coverage and PCAF score over time, where the data comes from, the latest gaps, run warnings."""
     words = texts(lang)
     body = chart_block(words["chart_quality"], charts(quality_figure(result, floor, lang), "chart-quality"),
                        quality_reading(result, lang))
+    body += _coverage_split_table(result, lang)
     body += _gap_tables(result, lang)
     notices = run_notices(result)
     if len(notices):

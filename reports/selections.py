@@ -207,6 +207,31 @@ def data_gaps(result: Result, date: pd.Timestamp) -> pd.DataFrame:
                             na_position="last").reset_index(drop=True)
 
 
+def coverage_split(result: Result, date: pd.Timestamp) -> pd.DataFrame:
+    """Value of each perimeter by provenance of its carbon data: reported, looked through, estimated, uncovered.
+
+    Looked through = covered value of fund children; estimated = proxied lines
+    outside funds; uncovered = the rest of V (funds' uncovered remainder included).
+    """
+    lines = result.contributions[result.contributions["as_of"] == date]
+    child = lines["parent_holding_id"].ne("").to_numpy() if "parent_holding_id" in lines else \
+        np.zeros(len(lines), dtype=bool)
+    estimated = lines["estimated"].to_numpy(dtype=bool) if "estimated" in lines else np.zeros(len(lines), dtype=bool)
+    covered = lines["covered"].to_numpy(dtype=bool)
+    value = lines[VALUE].to_numpy(dtype=float)
+    bucket, listed = lines["bucket"].to_numpy(), lines["listed"].to_numpy(dtype=bool)
+    members = {"total": np.ones(len(lines), dtype=bool), "yield": bucket == "yield",
+               "listed_yield": (bucket == "yield") & listed, "strategic": bucket == "strategic"}
+    rows = []
+    for perimeter, inside in members.items():
+        total = value[inside & ~child].sum()
+        reported = value[inside & covered & ~estimated & ~child].sum()
+        through = value[inside & covered & child].sum()
+        guessed = value[inside & estimated & ~child].sum()
+        rows.append((perimeter, reported, through, guessed, total - reported - through - guessed, total))
+    return pd.DataFrame(rows, columns=["perimeter", "reported", "looked_through", "estimated", "uncovered", "total"])
+
+
 def gaps_by_reason(gaps: pd.DataFrame) -> pd.DataFrame:
     """How many lines and how much value each reason concerns (a line may have two reasons)."""
     grouped = gaps.groupby("reason", sort=True).agg(lines=("holding_id", "size"), value=(VALUE, "sum"))

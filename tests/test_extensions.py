@@ -199,3 +199,15 @@ def test_proxied_gaps_still_warn_and_say_they_were_estimated() -> None:
                                settings={"gaps": "proxy"})
     detail = result.warnings.set_index("holding_id").loc["H3", "detail"]
     assert detail.endswith("scope1_tco2e empty; estimated from sector averages (PCAF 4)")
+
+
+def test_proxies_work_together_with_look_through() -> None:
+    issuers = pd.DataFrame(BASE_ISSUERS + [issuer("X", None, 20 * M, 10 * M)])
+    holdings = pd.DataFrame([line("FL", "", 10 * M, asset_class="fund", fund_id="F1"),
+                             line("NF", "", 2 * M, asset_class="fund", fund_id="NOCOMP"), line("H3", "X", 1 * M)])
+    result = portfolio.analyze(holdings, issuers, settings={"gaps": "proxy"}, funds=pd.DataFrame(FUND))
+    rows = lines_of(result)
+    # the fund without composition is proxied at the all-sector E/EVIC (1200 / 140 M): 2 M x 1200 / 140 M
+    assert rows.loc["NF", "financed_emissions_tco2e"] == pytest.approx(2 * M * 1200 / (140 * M))
+    assert rows.loc["NF", "estimated"] and not rows.loc["FL", "estimated"]
+    assert metric(result, "coverage_eligible_ratio") <= 1.0

@@ -287,3 +287,20 @@ def test_pdf_without_chromium_says_how_to_install_it(tmp_path: Path, monkeypatch
     monkeypatch.setenv("PATH", str(tmp_path))  # no browser on this PATH
     with pytest.raises(RuntimeError, match="no local Chromium found; install the Debian package chromium"):
         write_pdf(tmp_path / "report.html", tmp_path / "report.pdf")
+
+
+def test_coverage_split_separates_reported_looked_through_estimated_and_uncovered() -> None:
+    from reports.selections import coverage_split, latest_date
+    from test_extensions import BASE_ISSUERS, FUND, M, issuer, line
+
+    issuers = pd.DataFrame(BASE_ISSUERS + [issuer("X", None, 20 * M, 10 * M)])
+    holdings = pd.DataFrame([line("FL", "", 10 * M, asset_class="fund", fund_id="F1"), line("H1", "A", 2 * M),
+                             line("H3", "X", 1 * M), line("C", "", 0.5 * M, asset_class="cash", listed=False)])
+    result = portfolio.analyze(holdings, issuers, settings={"gaps": "proxy"}, funds=pd.DataFrame(FUND))
+    split = coverage_split(result, latest_date(result)).set_index("perimeter").loc["yield"]
+    # reported H1 2 M; looked through: children 5 M + 3 M; estimated H3 1 M; uncovered: cash 0.5 M + the
+    # fund's 20 % remainder 2 M; total 13.5 M
+    assert (split["reported"], split["looked_through"], split["estimated"], split["uncovered"], split["total"]) \
+        == pytest.approx((2 * M, 8 * M, 1 * M, 2.5 * M, 13.5 * M))
+    page = render_html(result, "en")
+    assert "Where the carbon data comes from" in page and "Fund look-through" in page
