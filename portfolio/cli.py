@@ -15,11 +15,11 @@ import sys
 from collections.abc import Sequence
 
 from holdings.problems import InputError
-from portfolio import cmd_analyze, cmd_history, cmd_publish, cmd_trajectory, cmd_verify
+from portfolio import cmd_analyze, cmd_history, cmd_publish, cmd_rebalance, cmd_trajectory, cmd_verify
 from portfolio._version import VERSION
 
 EXIT_INPUT = 2
-COMMANDS = (cmd_analyze, cmd_trajectory, cmd_verify, cmd_publish, cmd_history)
+COMMANDS = (cmd_analyze, cmd_trajectory, cmd_verify, cmd_publish, cmd_history, cmd_rebalance)
 
 DESCRIPTION = """\
 Carbon footprint, SFDR PAI 1-3, coverage, health and territorial shares of an

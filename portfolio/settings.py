@@ -145,7 +145,8 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
     reader = _Reader(source)
     defaults = Settings()
     reader.unknown(data, {"scopes", "territorial_funds", "health_purposes", "publication_lag_months",
-                          "gaps", "trajectory", "report", "columns", "values"})
+                          "gaps", "trajectory", "report", "columns", "values",
+                          "rebalance"})  # [rebalance] belongs to `portfolio rebalance`, which validates it
     gaps = data.get("gaps", defaults.gaps)
     if not isinstance(gaps, str) or gaps.strip().casefold() not in GAP_MODES:
         reader.fail("gaps", gaps, "one of " + ", ".join(GAP_MODES))
