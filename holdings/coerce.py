@@ -93,11 +93,11 @@ def to_number(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
 
 
 def to_integer(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
-    """Whole numbers (nullable); a fractional part is unreadable."""
+    """Whole numbers (nullable); a fractional part or a magnitude beyond 64-bit integers is unreadable."""
     values, bad = to_number(series, decimal)
-    fractional = values.notna().to_numpy() & (values.fillna(0) % 1 != 0).to_numpy()
-    bad = bad | fractional
-    return values.where(~fractional).astype("Int64"), bad
+    not_whole = values.notna().to_numpy() & ((values.fillna(0) % 1 != 0) | (values.abs() >= 2.0**63)).to_numpy()
+    bad = bad | not_whole
+    return values.where(~not_whole).astype("Int64"), bad
 
 
 def _parse_date(value: object) -> object:

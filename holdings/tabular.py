@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from holdings.problems import InputError, Problem, quote_value
 UTF8_BOM = b"\xef\xbb\xbf"
 DELIMITERS = (",", ";")
 FIRST_DATA_ROW = 2  # the header is row 1 in every format
+LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -134,12 +137,22 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
                                  "text in UTF-8 or Windows-1252")) from None
 
 
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of `text`, line ends kept, one at a time (a StringIO would copy all of it, 4 bytes a character)."""
+    start = 0
+    for line_end in LINE_END.finditer(text):
+        yield text[start:line_end.end()]
+        start = line_end.end()
+    if start < len(text):
+        yield text[start:]
+
+
 def detect_delimiter(text: str) -> tuple[str, list[str]]:
     """Pick `,` or `;`: whichever splits the header record into more fields."""
     best: tuple[int, str, list[str]] | None = None
     for delimiter in DELIMITERS:
         try:
-            header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+            header = next(csv.reader(text_lines(text), delimiter=delimiter), [])
         except csv.Error:
             continue
         if best is None or len(header) > best[0]:
@@ -151,15 +164,12 @@ def detect_delimiter(text: str) -> tuple[str, list[str]]:
 
 def _read_csv(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
     text, encoding = decode_csv_bytes(data, source)
-    if not text.strip():
+    if not text or text.isspace():
         raise _empty_file(source)
     delimiter, header = detect_delimiter(text)
     if not header or all(not cell.strip() for cell in header):
         raise _empty_file(source)
     names = normalise_header(header, column_map, source)
-    if not text.endswith(("\n", "\r")):
-        text += "\n"  # Arrow cannot skip a header row that has no line end (a header-only file)
-    utf8 = text.encode("utf-8")
     ragged: list[int] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -169,7 +179,7 @@ def _read_csv(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
     positional = [f"c{i}" for i in range(len(names))]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(utf8),
+            pa.BufferReader(_utf8_body(data, text, encoding)),
             read_options=pacsv.ReadOptions(column_names=positional, skip_rows=1, use_threads=True,
                                            block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
@@ -192,6 +202,19 @@ def _read_csv(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
     return RawTable(source, frame, dialect, _sha256(data))
 
 
+def _utf8_body(data: bytes, text: str, encoding: str) -> pa.Buffer:
+    """The file as UTF-8 for Arrow, ending with a line end; the file's own bytes (no copy) when they are UTF-8."""
+    if encoding == "utf-8":
+        body = pa.py_buffer(data)
+    elif encoding == "utf-8-sig":
+        body = pa.py_buffer(data).slice(len(UTF8_BOM))
+    else:
+        body = pa.py_buffer(text.encode("utf-8"))
+    if not text.endswith(("\n", "\r")):  # Arrow cannot skip a header row that has no line end (a header-only file)
+        body = pa.py_buffer(body.to_pybytes() + b"\n")
+    return body
+
+
 def _ragged_records(text: str, delimiter: str, names: list[str], source: str) -> list[Problem]:
     """Re-read with the csv module to name ragged records by record number (error path only).
 
@@ -201,12 +224,15 @@ def _ragged_records(text: str, delimiter: str, names: list[str], source: str) ->
     """
     width = len(names)
     problems = []
-    records = (record for record in csv.reader(io.StringIO(text), delimiter=delimiter) if record)
-    for number, record in enumerate(records, start=1):
-        if number > 1 and len(record) != width:
-            column = names[len(record)] if len(record) < width else str(width + 1)
-            problems.append(Problem(source, number, column, f"{len(record)} field{'' if len(record) == 1 else 's'}",
-                                    f"{width} fields, as in the header (quote values that contain {delimiter!r})"))
+    records = (record for record in csv.reader(text_lines(text), delimiter=delimiter) if record)
+    try:
+        for number, record in enumerate(records, start=1):
+            if number > 1 and len(record) != width:
+                column = names[len(record)] if len(record) < width else str(width + 1)
+                problems.append(Problem(source, number, column, f"{len(record)} field{'' if len(record) == 1 else 's'}",
+                                        f"{width} fields, as in the header (quote values that contain {delimiter!r})"))
+    except csv.Error:  # e.g. a field beyond the csv module's size limit: report what was found so far
+        pass
     return problems or [Problem(source, 1, "", "records of uneven width", f"{width} fields per record")]
 
 
@@ -256,13 +282,30 @@ def _read_parquet(data: bytes, source: str, column_map: dict[str, str]) -> RawTa
     names = normalise_header(table.column_names, column_map, source)
     columns = {}
     for position, name in enumerate(names):
-        column = table.column(position)
+        column = _plain(table.column(position))
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             column = pc.utf8_trim_whitespace(column)
         columns[name] = column.to_pandas(date_as_object=False)  # dates as datetime64, not Python objects
     frame = pd.DataFrame(columns)
     dialect = {"format": "parquet", "rows": len(frame)}
     return RawTable(source, frame, dialect, _sha256(data))
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column of a type the schemas read (text, number, bool, date, null); any other becomes text."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        return _plain(column.cast(kind.value_type))
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        try:
+            return column.cast(pa.string())
+        except pa.ArrowInvalid:  # not UTF-8: shown as Python shows bytes
+            pass
+    elif (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
+          or pa.types.is_floating(kind) or pa.types.is_boolean(kind) or pa.types.is_date(kind)
+          or pa.types.is_timestamp(kind) or pa.types.is_null(kind)):
+        return column
+    return pa.chunked_array([pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())])
 
 
 def _sha256(data: bytes) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from contextlib import ExitStack, closing
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,9 @@ from portfolio.run import analyze
 from portfolio.rundir import check_out_dir, write_run
 from portfolio.settings import load_settings
 from portfolio.store import check_not_published, open_store, record_run
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 EPILOG = """\
 inputs: CSV (',' or ';', decimal point or comma, UTF-8 or Windows-1252),
@@ -38,7 +44,8 @@ recorded with its figures and holdings. Publish it with `portfolio publish`.
 With --store, --force never replaces the folder of a run that was published.
 
 exit status: 0 success (also with warnings), 2 bad input (one line per
-problem on stderr: FILE: row N, column C: got 'V'; expected ...).
+problem on stderr: FILE: row N, column C: got 'V'; expected ...), 130
+interrupted (Ctrl-C) or 143 terminated (SIGTERM): nothing is left in --out.
 """
 
 
@@ -69,7 +76,38 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run, command_parser=parser)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every clean-up (the run folder's hidden sibling) runs."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises `Terminated` (main thread only; elsewhere signals stay as they are)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Analyze; on Ctrl-C or SIGTERM, say that nothing was written and exit 130 or 143."""
+    try:
+        with sigterm_as_interrupt():
+            return _analyze(args, parser)
+    except KeyboardInterrupt as stop:
+        print(f"portfolio: interrupted; nothing was written to {args.out}", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
+
+
+def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if (args.holdings is None) != (args.issuers is None):
         parser.error("give both --holdings and --issuers, or neither to run on the bundled sample")
     if args.store is not None and args.holdings is None:

@@ -33,6 +33,7 @@ from portfolio.manifest import MANIFEST, build_manifest, json_bytes, sha256_file
 from portfolio.projection import MIN_SNAPSHOTS, MODEL_NAME
 from portfolio.run import Result
 from reports.csv_files import write_csv
+from reports.text_safety import neutralise
 
 PROJECTION_SUMMARY = "projection_summary.json"
 RUN_INFO = "run.json"
@@ -105,7 +106,7 @@ def write_run(result: Result, out: str | Path, force: bool = False,
         for name, frame in output_tables(result).items():
             step(f"writing {name}")
             with (work / name).open("wb") as handle:
-                write_csv(frame, handle)
+                write_csv(neutralise(frame), handle)
         (work / PROJECTION_SUMMARY).write_bytes(json_bytes(projection_summary(result)))
         for name, writer in (extra_writers or {}).items():
             step(f"writing {name}")

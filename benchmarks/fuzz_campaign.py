@@ -1,0 +1,83 @@
+"""A longer fuzz campaign over the readers: the suite's strategies, many more examples, for a time budget.
+
+    python benchmarks/fuzz_campaign.py --minutes 15 [--failures DIR]
+
+Runs every hypothesis test of `tests/test_fuzz_readers.py` in rounds of
+`--examples` examples (new random seeds each round) until the budget is spent.
+Each input that raises anything but `InputError` is saved to `--failures`
+(named by exception type and the line that raised it), ready to be moved into
+`tests/fuzz_corpus/` once fixed. Prints cases tried and distinct failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+tried: Counter[str] = Counter()
+failures: dict[str, Path] = {}
+
+
+def recording(read_both, folder: Path):
+    """Wrap the suite's `read_both`: count each case, save each input that fails."""
+    def read(path: Path) -> None:
+        tried[path.suffix] += 1
+        try:
+            read_both(path)
+        except Exception as error:
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            signature = f"{type(error).__name__}@{Path(frame.filename).name}:{frame.lineno}"
+            if signature not in failures:
+                data = path.read_bytes()
+                saved = folder / f"{signature.replace(':', '_')}-{hashlib.sha256(data).hexdigest()[:8]}{path.suffix}"
+                saved.write_bytes(data)
+                failures[signature] = saved
+                print(f"new failure {signature}: {saved}", flush=True)
+            raise
+    return read
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=15)
+    parser.add_argument("--examples", type=int, default=500, help="examples per test and round")
+    parser.add_argument("--failures", type=Path, default=ROOT / "benchmarks" / "data" / "fuzz_failures")
+    args = parser.parse_args()
+    args.failures.mkdir(parents=True, exist_ok=True)
+    os.environ["FUZZ_EXAMPLES"] = str(args.examples)
+    from tests import test_fuzz_readers as suite  # after FUZZ_EXAMPLES: the suite reads it on import
+
+    suite.read_both = recording(suite.read_both, args.failures)
+    tests = [getattr(suite, name) for name in dir(suite)
+             if name.startswith("test_") and hasattr(getattr(suite, name), "hypothesis")]
+    scratch = Path(tempfile.mkdtemp(prefix="fuzz-campaign-"))
+    end = time.monotonic() + args.minutes * 60
+    rounds = 0
+    while time.monotonic() < end:
+        rounds += 1
+        for test in tests:
+            if time.monotonic() >= end:
+                break
+            try:
+                test(scratch=scratch)
+            except Exception as error:  # the failure is saved by `recording`; shrinking may raise others
+                print(f"{test.__name__}: {type(error).__name__}: {str(error).splitlines()[0][:200]}", flush=True)
+        print(f"round {rounds}: {sum(tried.values())} cases, {len(failures)} distinct failures", flush=True)
+    print(f"cases tried: {sum(tried.values())} ({dict(tried)}); distinct failures: {len(failures)}")
+    for signature, saved in sorted(failures.items()):
+        print(f"  {signature}: {saved}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
