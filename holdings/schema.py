@@ -150,7 +150,6 @@ def _pandera_schema(schema: TableSchema) -> tuple[pa.DataFrameSchema, dict[str, 
     rules: dict[str, Rule] = {}
     columns = {}
     for spec in schema.fields:
-        checks = []
         if spec.kind in ("enum", "tags"):
             allowed = set(spec.allowed)
             if spec.kind == "enum":
@@ -162,7 +161,7 @@ def _pandera_schema(schema: TableSchema) -> tuple[pa.DataFrameSchema, dict[str, 
             rules[f"rule{len(rules)}"] = rule
         for rule in spec.rules:
             rules[f"rule{len(rules)}"] = rule
-        columns[spec.name] = pa.Column(nullable=True, checks=checks, coerce=False)
+        columns[spec.name] = pa.Column(nullable=True, coerce=False)
     for rule in schema.rules:
         rules[f"rule{len(rules)}"] = rule
     frame_checks = [pa.Check(lambda f, r=rule: r.holds(f).fillna(True).astype(bool), name=key)

@@ -11,6 +11,7 @@ detected (format, encoding, delimiter, later the decimal mark) is kept in
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -309,6 +310,4 @@ def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()

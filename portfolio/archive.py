@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 
 from holdings.problems import InputError, Problem
 from holdings.tabular import split_sheet
+from portfolio.manifest import sha256_blocks
 from portfolio.run import InputRecord
 
 INPUTS = "inputs"
@@ -62,7 +63,7 @@ def check_copies(manifest: Mapping[str, Any], folder: Path) -> list[str]:
         else:
             with (folder / entry["copy"]).open("rb") as source:
                 try:
-                    found = _digest(_restored_blocks(source, entry["copy"]))
+                    found = sha256_blocks(_restored_blocks(source, entry["copy"]))
                 except (OSError, EOFError, zlib.error) as error:
                     found = f"a damaged copy ({error})"
             if found != entry["sha256"]:
@@ -112,9 +113,3 @@ def _restored_blocks(source: BinaryIO, name: str) -> Iterator[bytes]:
     reader: BinaryIO = gzip.GzipFile(fileobj=source, mode="rb") if name.endswith(GZIP) else source
     yield from iter(lambda: reader.read(BLOCK), b"")
 
-
-def _digest(blocks: Iterator[bytes]) -> str:
-    digest = hashlib.sha256()
-    for block in blocks:
-        digest.update(block)
-    return digest.hexdigest()

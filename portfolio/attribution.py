@@ -27,7 +27,6 @@ import pandas as pd
 from portfolio.metrics import PER_MEUR
 
 EFFECTS = ("allocation", "emissions", "evic", "coverage")
-ATTRIBUTION_COLUMNS = ["from_date", "to_date", "effect", "value"]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -27,13 +27,18 @@ DEPENDENCIES = ("numpy", "pandas", "pyarrow", "pandera", "openpyxl", "statsmodel
 ENVIRONMENT_KEYS = ("package_version", "methodology_version", "dependencies")
 
 
+def sha256_blocks(blocks: Iterable[bytes]) -> str:
+    """SHA-256 of bytes arriving block by block (a file, a decompressed copy)."""
+    digest = hashlib.sha256()
+    for block in blocks:
+        digest.update(block)
+    return digest.hexdigest()
+
+
 def sha256_file(path: Path) -> str:
     """SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return sha256_blocks(iter(lambda: handle.read(1 << 20), b""))
 
 
 def _installed(name: str) -> str | None:

@@ -77,8 +77,8 @@ class Result:
 
     def latest(self, perimeter: str, metric: str) -> float:
         """The value of one metric at the latest snapshot (NaN when empty)."""
-        rows = self.metrics[(self.metrics["perimeter"] == perimeter) & (self.metrics["metric"] == metric)]
-        return float(rows.sort_values("as_of")["value"].iloc[-1]) if len(rows) else float("nan")
+        values = metric_series(self.metrics, perimeter, metric).sort_index()
+        return float(values.iloc[-1]) if len(values) else float("nan")
 
 
 def sample_paths() -> tuple[Path, Path]:

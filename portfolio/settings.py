@@ -72,9 +72,6 @@ class Settings:
         data["values"] = {k: dict(sorted(v.items())) for k, v in sorted(self.values.items())}
         return data
 
-    def with_trajectory(self, **changes: Any) -> Settings:
-        return replace(self, trajectory=replace(self.trajectory, **changes))
-
     def with_report(self, **changes: Any) -> Settings:
         return replace(self, report=replace(self.report, **changes))
 
