@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from holdings.problems import InputError, Problem, quote_value
 from portfolio.manifest import MANIFEST, run_id
 
 SCHEMA_VERSION = 1
+WAL_RETRY_SECONDS = 0.05
 BUSY_TIMEOUT_SECONDS = 120
 TABLES = ("runs", "figures", "holdings_snapshots", "run_snapshots", "recordings", "publications")
 SCHEMA = (
@@ -139,7 +141,7 @@ def open_store(path: str | Path, create: bool = True) -> sqlite3.Connection:
     try:
         connection = sqlite3.connect(path, isolation_level=None)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-        connection.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(connection)
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA foreign_keys = ON")
         _create_schema(connection)
@@ -147,6 +149,24 @@ def open_store(path: str | Path, create: bool = True) -> sqlite3.Connection:
         raise InputError(Problem(str(path), 1, "", quote_value(str(error)),
                                  "a run history file (SQLite) this version can write (--store)")) from None
     return connection
+
+
+def _enable_wal(connection: sqlite3.Connection) -> None:
+    """Switch to WAL, retrying while another process holds the lock.
+
+    The switch needs an exclusive lock, and SQLite may answer "database is
+    locked" at once instead of calling the busy handler (two processes
+    creating one store at the same moment), so wait here up to the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_SECONDS)
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
