@@ -385,12 +385,12 @@ def child_compute(holdings: str, issuers: str, out: str) -> int:
     """Read with the project readers (untimed), then time the compute step alone."""
     from esg_scores import read_issuers
     from holdings import read_holdings
-    from portfolio.exposure import build_contributions
-    from portfolio.gaps import gap_warnings
-    from portfolio.metrics import compute_metrics
-    from portfolio.pai import compute_pai
+    from portfolio.engine.exposure import build_contributions
+    from portfolio.engine.gaps import gap_warnings
+    from portfolio.engine.metrics import compute_metrics
+    from portfolio.engine.pai import compute_pai
     from portfolio.settings import Settings
-    from portfolio.trajectory import compute_trajectory, find_baselines
+    from portfolio.engine.trajectory import compute_trajectory, find_baselines
 
     config = Settings()
     started = time.perf_counter()
@@ -501,7 +501,7 @@ def child_duckdb(holdings: str, issuers: str, out: str) -> int:
 def child_steps(holdings: str, issuers: str, out_dir: str, out: str) -> int:
     """The end-to-end run in-process, timing each step the engine reports to its progress hook."""
     started, started_cpu = time.perf_counter(), time.process_time()
-    from portfolio.rundir import write_run
+    from portfolio.audit.rundir import write_run
     from portfolio.run import analyze
     imported, imported_cpu = time.perf_counter(), time.process_time()
     marks: list[tuple[str, float, float]] = [("imports", started, started_cpu)]

@@ -23,8 +23,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from portfolio.rebalance import Book, Limits, Rebalancer, footprint
-from portfolio.rebalance_inputs import ledoit_wolf
+from portfolio.rebalance.optimizer import Book, Limits, Rebalancer, footprint
+from portfolio.rebalance.inputs import ledoit_wolf
 
 SECTORS = 20
 CUT = 0.30

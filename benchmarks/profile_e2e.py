@@ -44,7 +44,7 @@ def main() -> int:
     bench_core.DATA.mkdir(parents=True, exist_ok=True)
     holdings, issuers = bench_core.ensure_dataset(args.rows, args.issuers)
 
-    from portfolio.rundir import write_run
+    from portfolio.audit.rundir import write_run
     from portfolio.run import analyze
 
     out = bench_core.DATA / "runs" / f"profile-r{args.rows}"

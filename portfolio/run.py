@@ -1,15 +1,14 @@
 """`analyze()`: read the inputs, compute every figure, return a `Result` of frames.
 
 This is the public entry point the CLI wraps. It reads (holdings/,
-esg_scores/), computes (portfolio/ modules, frames in and frames out) and
+esg_scores/), computes (`portfolio.engine`, frames in and frames out) and
 returns; it never writes or draws. Writing the run folder is
-`portfolio.rundir.write_run`; rendering is `reports/`.
+`portfolio.audit.rundir.write_run`; rendering is `reports/`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,66 +18,28 @@ import pandas as pd
 from esg_scores import read_issuers
 from esg_scores.fx import convert_records, read_fx
 from esg_scores.sovereigns import read_sovereigns
-from holdings import RawTable, read_holdings
+from holdings import read_holdings
 from holdings.funds import read_funds
-from portfolio.attribution import compute_attribution
-from portfolio.drift import explain_drift
-from portfolio.evic_inflation import adjusted_metrics
-from portfolio.exposure import build_contributions
-from portfolio.gaps import (MISSING_BASELINE, NO_PROJECTION, fund_warnings, gap_warnings, refuse_gaps, run_warning,
+from portfolio.engine.attribution import compute_attribution
+from portfolio.engine.drift import explain_drift
+from portfolio.engine.evic_inflation import adjusted_metrics
+from portfolio.engine.exposure import build_contributions
+from portfolio.engine.gaps import (MISSING_BASELINE, NO_PROJECTION, fund_warnings, gap_warnings, refuse_gaps, run_warning,
                             sort_warnings)
-from portfolio.lookthrough import expand_funds
-from portfolio.metrics import compute_metrics, metric_series
-from portfolio.pai import compute_pai
-from portfolio.projection import MIN_SNAPSHOTS, PROJECTION_COLUMNS, ProjectionSummary, project
+from portfolio.engine.lookthrough import expand_funds
+from portfolio.engine.metrics import compute_metrics, metric_series
+from portfolio.engine.pai import compute_pai
+from portfolio.engine.projection import MIN_SNAPSHOTS, PROJECTION_COLUMNS, project
 from portfolio.settings import Settings, load_settings
-from portfolio.trajectory import TRAJECTORY_PERIMETER, Baseline, compute_trajectory, find_baselines
+from portfolio.engine.names import TRAJECTORY_PERIMETER
+from portfolio.engine.trajectory import Baseline, compute_trajectory, find_baselines
+from portfolio.result import InputRecord, Result
 
 Table = str | Path | pd.DataFrame
 SAMPLE_PACKAGE = "portfolio.sample"
 SAMPLE_HOLDINGS = "holdings.csv"
 SAMPLE_ISSUERS = "issuers.csv"
 SAMPLE_EXTENSIONS = {"funds": "funds.csv", "sovereigns": "sovereigns.csv", "fx": "fx.csv"}
-
-
-@dataclass
-class InputRecord:
-    """What was read from one input: its role, name, hash and the detected dialect."""
-
-    role: str
-    file: str
-    sha256: str | None
-    dialect: dict[str, Any]
-    path: Path | None = None
-
-    @classmethod
-    def of(cls, role: str, table: RawTable) -> InputRecord:
-        return cls(role, table.source, table.sha256, dict(table.dialect), table.path)
-
-
-@dataclass
-class Result:
-    """Every figure of one run, as frames, with the settings and inputs that made them."""
-
-    metrics: pd.DataFrame
-    trajectory: pd.DataFrame
-    pai: pd.DataFrame
-    contributions: pd.DataFrame
-    warnings: pd.DataFrame
-    attribution: pd.DataFrame
-    attribution_issuers: pd.DataFrame
-    drift: pd.DataFrame
-    projection: pd.DataFrame
-    projection_summaries: list[ProjectionSummary]
-    settings: Settings
-    baselines: list[Baseline]
-    inputs: list[InputRecord] = field(default_factory=list)
-    sample: bool = False
-
-    def latest(self, perimeter: str, metric: str) -> float:
-        """The value of one metric at the latest snapshot (NaN when empty)."""
-        values = metric_series(self.metrics, perimeter, metric).sort_index()
-        return float(values.iloc[-1]) if len(values) else float("nan")
 
 
 def sample_paths() -> tuple[Path, Path]:

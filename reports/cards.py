@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from portfolio.run import Result
+from portfolio import Result
 from reports.i18n import long_date, metric_decimals, metric_unit, texts, years_phrase
 from reports.markup import esc, section
 from reports.numbers import format_meur, format_number, format_percent

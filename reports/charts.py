@@ -1,7 +1,7 @@
 """The report's charts: one function per chart, a plotly figure from figures `reports.selections` picked.
 
 Charts draw, they do not compute: the only formula evaluated here is the 2030
-path itself (`portfolio.trajectory.path_values`, the function the trajectory
+path itself (`portfolio.engine.trajectory.path_values`, the function the trajectory
 is computed with), drawn month by month from the baseline date to the target
 date so that a geometric path curves as it should. Every user text goes
 through `label()`, every number in a hover through `reports.numbers`; values
@@ -15,15 +15,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from portfolio.attribution import EFFECTS
-from portfolio.run import Result
-from portfolio.settings import Trajectory
-from portfolio.trajectory import path_values, years_between
+from portfolio import Result, Trajectory
 from reports.chart_style import (BLUE, EFFECT_COLORS, GREEN, GREY, INK, LIGHT, NAVY, RED, base_layout, category_axis,
                                  hover, label, percent_axis, year_axis)
 from reports.i18n import labelled, metric_unit, metric_value, short_date, texts, years_phrase
 from reports.numbers import format_meur, format_number, format_percent
-from reports.selections import (EMISSIONS, FOOTPRINT, TARGET_PERIMETER, Change, baseline_of, projection_rows,
+from reports.selections import (EFFECTS, EMISSIONS, FOOTPRINT, TARGET_PERIMETER, Change, baseline_of, projection_rows,
                                 series, trajectory_rows)
 
 NAME_LIMIT = 42
@@ -66,20 +63,13 @@ def _series_line(figure: go.Figure, values: pd.Series, name: str, hovertext: lis
     _line(figure, x, y, name, text, **style)
 
 
-def _path_dates(settings: Trajectory) -> pd.DatetimeIndex:
-    """Month ends from the baseline date to the target date, both included."""
-    start, end = pd.Timestamp(settings.baseline_date), pd.Timestamp(settings.target_date)
-    months = pd.date_range(start, end, freq="ME")
-    return pd.DatetimeIndex([start, *months, end]).unique().sort_values()
-
-
-def _add_path(figure: go.Figure, base: float, settings: Trajectory, metric: str, lang: str) -> None:
-    """The path to the target date, its tolerance band, the baseline level and the target point."""
+def _add_path(figure: go.Figure, dense: pd.DataFrame, base: float, settings: Trajectory, metric: str,
+              lang: str) -> None:
+    """The path to the target date (`Result.path`), its tolerance band, the baseline level and the target point."""
     words = texts(lang)
-    dates = _path_dates(settings)
+    dates = pd.DatetimeIndex(dense["as_of"])
     start, end = dates[0], dates[-1]
-    horizon = float(years_between(start, end))
-    path = path_values(base, years_between(start, dates.to_series()), horizon, settings.reduction, settings.shape)
+    path = dense["path"].to_numpy(dtype="float64")
     reduction = format_percent(-settings.reduction, lang, 0)
     name = words["trace_path"].format(shape=words[f"shape_{settings.shape}"], reduction=reduction, year=end.year)
     hovertext = [hover(short_date(date, lang), labelled(words["hover_path"], metric_value(value, metric, lang), lang))
@@ -156,7 +146,7 @@ def trajectory_figure(result: Result, metric: str, lang: str) -> go.Figure:
     _add_cone(figure, projection_rows(result, metric), metric, lang)
     baseline = baseline_of(result, metric)
     if baseline is not None:
-        _add_path(figure, baseline.value, settings, metric, lang)
+        _add_path(figure, result.path[result.path["metric"] == metric], baseline.value, settings, metric, lang)
     _add_actual(figure, result, metric, lang)
     dates = [pd.Timestamp(settings.baseline_date), pd.Timestamp(settings.target_date),
              *series(result, TARGET_PERIMETER, metric).index]

@@ -2,7 +2,7 @@
 
 One self-contained HTML file (plotly.js inlined, fixed div id, no mode bar,
 nothing fetched), so the same frontier always gives the same bytes and the
-page opens offline; it renders figures `portfolio.rebalance` computed.
+page opens offline; it renders figures `portfolio.rebalance.optimizer` computed.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import portfolio._version as versions
-from portfolio.run import Result
+from portfolio import METHODOLOGY_VERSION, __version__
+from portfolio import Result
 from reports.cards import headline_section, report_header
 from reports.embed import ChartWriter
 from reports.i18n import long_date, texts
@@ -43,7 +43,7 @@ def render_html(result: Result, lang: str = "fr", coverage_floor: float = 0.80) 
         methodology_section(result, lang),
     ])
     date = long_date(latest_date(result), lang)
-    footer = words["footer"].format(version=versions.VERSION, methodology=versions.METHODOLOGY_VERSION, date=date)
+    footer = words["footer"].format(version=__version__, methodology=METHODOLOGY_VERSION, date=date)
     return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{esc(words['title'])} · {esc(date)}</title>\n<style>{CSS}</style>\n</head>\n"

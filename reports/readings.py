@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portfolio.run import Result
+from portfolio import Result
 from reports.i18n import long_date, metric_value, month_year, texts, years_phrase
 from reports.numbers import format_meur, format_number, format_percent
 from reports.selections import (FOOTPRINT, TARGET_PERIMETER, Change, PathPosition, baseline_of, latest_date,

@@ -13,8 +13,8 @@ import json
 
 import pandas as pd
 
-import portfolio._version as versions
-from portfolio.run import Result
+from portfolio import METHODOLOGY_VERSION, __version__
+from portfolio import Result
 from reports.charts import (breakdown_figure, emitters_figure, mission_figure, movers_figure, quality_figure,
                             trajectory_figure, waterfall_figure)
 from reports.embed import ChartWriter
@@ -204,6 +204,6 @@ def methodology_section(result: Result, lang: str) -> str:
             + f'<h3>{esc(words["settings_title"])}</h3>' + definitions(_flatten(result.settings.to_dict()))
             + _provenance(result, lang)
             + f'<h3>{esc(words["versions_title"])}</h3>'
-            + paragraph(words["versions"].format(version=versions.VERSION,
-                                                 methodology=versions.METHODOLOGY_VERSION)))
+            + paragraph(words["versions"].format(version=__version__,
+                                                 methodology=METHODOLOGY_VERSION)))
     return section("methodology", 8, words["section_methodology"], body)

@@ -17,16 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from portfolio.attribution import EFFECTS
-from portfolio.metrics import metric_series
-from portfolio.projection import ProjectionSummary
-from portfolio.run import Result
-from portfolio.trajectory import TRAJECTORY_PERIMETER, Baseline
+from portfolio import Baseline, ProjectionSummary, Result, kernel, names
 
-FOOTPRINT = "carbon_footprint_tco2e_per_meur"
-EMISSIONS = "financed_emissions_tco2e"  # a metric and, per line, a contributions column
+FOOTPRINT = names.FOOTPRINT
+EMISSIONS = names.EMISSIONS  # a metric and, per line, a contributions column
+EFFECTS = names.EFFECTS
 VALUE = "market_value_eur"
-TARGET_PERIMETER = TRAJECTORY_PERIMETER  # listed yield assets: the perimeter of the 2030 path
+TARGET_PERIMETER = names.TRAJECTORY_PERIMETER  # listed yield assets: the perimeter of the 2030 path
 
 
 @dataclass(frozen=True)
@@ -67,18 +64,18 @@ def latest_date(result: Result) -> pd.Timestamp:
 
 def series(result: Result, perimeter: str, metric: str) -> pd.Series:
     """One metric over time for one perimeter, by snapshot date, empty values dropped."""
-    return metric_series(result.metrics, perimeter, metric).sort_index().dropna()
+    return result.metric_series(perimeter, metric).sort_index().dropna()
 
 
 def value_at(result: Result, perimeter: str, metric: str, date: pd.Timestamp) -> float:
     """One metric of one perimeter at one date; NaN when empty or absent."""
-    return float(metric_series(result.metrics, perimeter, metric).get(date, np.nan))
+    return float(result.metric_series(perimeter, metric).get(date, np.nan))
 
 
 def baseline_of(result: Result, metric: str) -> Baseline | None:
     """The baseline of a trajectory metric, or None when it is missing."""
-    found = [b for b in result.baselines if b.metric == metric and b.value is not None]
-    return found[0] if found else None
+    baseline = result.baseline(metric)
+    return baseline if baseline is not None and baseline.value is not None else None
 
 
 def trajectory_rows(result: Result, metric: str) -> pd.DataFrame:
@@ -105,8 +102,7 @@ def projection_rows(result: Result, metric: str) -> pd.DataFrame:
 
 def projection_summary(result: Result, metric: str) -> ProjectionSummary | None:
     """The fitted trend of one metric, or None when too few snapshots allowed no projection."""
-    found = [summary for summary in result.projection_summaries if summary.metric == metric]
-    return found[0] if found else None
+    return result.projection_summary(metric)
 
 
 def latest_change(result: Result) -> Change | None:
@@ -124,7 +120,7 @@ def latest_change(result: Result) -> Change | None:
         start_value = value_at(result, TARGET_PERIMETER, FOOTPRINT, start)
         return Change(kind=kind, start=start, end=end, start_value=0.0 if np.isnan(start_value) else start_value,
                       effects={effect: values.get(effect, 0.0) for effect in EFFECTS},
-                      total=values["total"],
+                      total=values[names.TOTAL_EFFECT],
                       issuers=issuers.reset_index(drop=True))
     return None
 
@@ -167,8 +163,7 @@ def top_emitters(result: Result, date: pd.Timestamp, count: int = 10) -> pd.Data
     """The issuers with the largest financed emissions in the listed yield assets, with their share."""
     lines = covered_target_lines(result, date)
     grouped = lines.groupby("issuer_id", sort=True).agg(financed=(EMISSIONS, "sum"), value=(VALUE, "sum"))
-    total = grouped["financed"].sum()
-    grouped["share"] = grouped["financed"] / total if total > 0 else np.nan
+    grouped["share"] = kernel.share(grouped["financed"].to_numpy(), grouped["financed"].sum())
     grouped = grouped.reset_index().sort_values(["financed", "issuer_id"], ascending=[False, True], kind="stable")
     return grouped.head(count).reset_index(drop=True)
 
@@ -187,14 +182,9 @@ def breakdown(result: Result, date: pd.Timestamp, column: str, group: Callable[[
         pooled = pd.DataFrame({"key": [""], "financed": [rest["financed"].sum()], "value": [rest["value"].sum()],
                                "other": [True]})
         grouped = pd.concat([grouped.iloc[:limit - 1], pooled], ignore_index=True)
-    grouped["financed_share"] = _shares(grouped["financed"])
-    grouped["value_share"] = _shares(grouped["value"])
+    grouped["financed_share"] = kernel.share(grouped["financed"].to_numpy(), grouped["financed"].sum())
+    grouped["value_share"] = kernel.share(grouped["value"].to_numpy(), grouped["value"].sum())
     return grouped.reset_index(drop=True)
-
-
-def _shares(values: pd.Series) -> pd.Series:
-    total = values.sum()
-    return values / total if total > 0 else values * np.nan
 
 
 def data_gaps(result: Result, date: pd.Timestamp) -> pd.DataFrame:

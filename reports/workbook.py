@@ -35,18 +35,18 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from reports.selections import FOOTPRINT
 from reports.workbook_cells import HEADER_FONT, NOTE_FONT, column_cells, column_width, number_format, text_cell
 from reports.workbook_cover import SheetCount, labels, latest_snapshot, write_cover
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-    from portfolio.run import Result
+    from portfolio import Result
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, header (and note) rows included
 CHUNK_ROWS = 2_000  # rows turned into cells at a time: bounds the memory held in cell objects
 ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
-FOOTPRINT = "carbon_footprint_tco2e_per_meur"
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from portfolio._version import METHODOLOGY_VERSION, VERSION
+from portfolio import METHODOLOGY_VERSION, __version__ as VERSION
 from reports.workbook_cells import HEADER_FONT, PERCENT, number_format, scalar_cell, text_cell
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-    from portfolio.run import Result
+    from portfolio import Result
 
 HEALTH_SHARE_TARGET = 0.80  # the mission's commitment: 80 % of strategic holdings serve health
 TITLE_FONT = Font(bold=True, size=14)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import portfolio
-from portfolio.attribution import attribute_change, comparison_pairs, issuer_panel, shapley_three
+from portfolio.engine.attribution import attribute_change, comparison_pairs, issuer_panel, shapley_three
 
 START, END = "2023-03-31", "2023-06-30"
 M = 1e6

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from portfolio.drift import explain_drift
+from portfolio.engine.drift import explain_drift
 
 
 def test_flagged_snapshot_gets_a_reason_with_its_driver() -> None:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import portfolio
-from portfolio.manifest import sha256_file
+from portfolio.audit.manifest import sha256_file
 from reports.csv_files import format_csv
 from test_metrics import holdings_frame, issuers_frame
 

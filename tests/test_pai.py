@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portfolio.pai import compute_pai
+from portfolio.engine.pai import compute_pai
 
 
 def metrics(values: dict[str, float], metric: str = "financed_emissions_tco2e") -> pd.DataFrame:

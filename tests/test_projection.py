@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portfolio.projection import project
+from portfolio.engine.projection import project
 from portfolio.settings import Trajectory
-from portfolio.trajectory import years_between
+from portfolio.engine.trajectory import years_between
 
 SETTINGS = Trajectory()
 DATES = pd.date_range("2022-01-31", "2024-12-31", freq="ME")

@@ -1,4 +1,4 @@
-"""Rebalancing proposals (`portfolio/rebalance.py`, `portfolio/cmd_rebalance.py`).
+"""Rebalancing proposals (`portfolio/rebalance/`, `portfolio/cli/rebalance.py`).
 
 Hand-made run: four listed-yield issuers worth 1,000 EUR each, evic_eur 1e6,
 scope 1 only, so each footprint I_i = E_i / 1e6 * 1e6 = E_i: I1 100, I2 200
@@ -18,9 +18,9 @@ import pytest
 from pypfopt import risk_models
 
 import portfolio
-from portfolio import cmd_rebalance
-from portfolio.rebalance import Limits, SolverFailed, tracking_error
-from portfolio.rebalance_inputs import limits_from_table, read_book
+from portfolio.cli import rebalance as cmd_rebalance
+from portfolio.rebalance.optimizer import Limits, SolverFailed, tracking_error
+from portfolio.rebalance.inputs import book_at, limits_from_table
 
 AS_OF = "2024-12-31"
 SAMPLE_AS_OF = "2024-12-31"
@@ -66,7 +66,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def sample_prices(sample_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Seeded monthly prices (36 months, one market factor plus noise) for the sample's issuers."""
-    issuers = read_book(sample_run, pd.Timestamp(SAMPLE_AS_OF)).issuer_id
+    issuers = book_at(portfolio.load_run(sample_run), pd.Timestamp(SAMPLE_AS_OF)).issuer_id
     rng = np.random.default_rng(7)
     dates = pd.date_range("2022-01-31", periods=36, freq="ME")
     market = rng.normal(0.005, 0.04, (len(dates), 1))
@@ -86,7 +86,7 @@ def _rebalance(run_cli, run: Path, out: Path, *extra: object):
 def _check_constraints(run: Path, out: Path, limits: Limits, target: float) -> pd.DataFrame:
     """Assert the proposal in `out` meets the target and every limit; return rebalance.csv."""
     table = pd.read_csv(out / "rebalance.csv", dtype={"issuer_id": str})
-    book = read_book(run, pd.Timestamp(AS_OF))
+    book = book_at(portfolio.load_run(run), pd.Timestamp(AS_OF))
     assert list(table["issuer_id"]) == sorted(table["issuer_id"]) == list(book.issuer_id)
     w, w0 = table["proposed_weight"].to_numpy(), table["current_weight"].to_numpy()
     assert w.sum() == pytest.approx(1.0, abs=1e-12) and (w >= 0).all()

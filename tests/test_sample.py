@@ -25,8 +25,8 @@ import pandas as pd
 import pytest
 
 import portfolio
-from portfolio.exposure import GAP_REASONS
-from portfolio.metrics import metric_series
+from portfolio.engine.exposure import GAP_REASONS
+from portfolio.engine.metrics import metric_series
 from portfolio.run import SAMPLE_EXTENSIONS, sample_extensions, sample_paths
 from portfolio.sample.generate import SAMPLE_FILES, write_sample
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from portfolio import store as store_module
+from portfolio.audit import store as store_module
 from portfolio.cli import main
-from portfolio.manifest import run_id
-from portfolio.store import open_store
-from portfolio.verify import verify_run
+from portfolio.audit.manifest import run_id
+from portfolio.audit.store import open_store
+from portfolio.audit.verify import verify_run
 from test_verify import write_book
 
 FORK = multiprocessing.get_context("fork")

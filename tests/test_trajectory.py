@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from portfolio.settings import Trajectory
-from portfolio.trajectory import Baseline, compute_trajectory, find_baselines
+from portfolio.engine.trajectory import Baseline, compute_trajectory, find_baselines
 
 T = 4018 / 365.25
 FOOTPRINT = "carbon_footprint_tco2e_per_meur"

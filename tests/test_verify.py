@@ -18,8 +18,8 @@ import pytest
 
 import portfolio
 from portfolio.cli import main
-from portfolio.manifest import json_bytes, run_id
-from portfolio.verify import csv_differences, verify_run
+from portfolio.audit.manifest import json_bytes, run_id
+from portfolio.audit.verify import csv_differences, verify_run
 from test_metrics import holdings_frame, issuers_frame
 
 

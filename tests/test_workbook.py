@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import portfolio
-from portfolio.rundir import output_tables
+from portfolio.audit.rundir import output_tables
 from reports.workbook import write_workbook
 from reports.workbook_cells import column_cells, number_format
 from test_metrics import holdings_frame, issuers_frame

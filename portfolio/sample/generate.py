@@ -78,7 +78,7 @@ import numpy as np
 import pandas as pd
 
 from esg_scores.fx import closing_rate, mean_rate
-from portfolio.metrics import metric_series, perimeter_masks
+from portfolio.engine.metrics import metric_series, perimeter_masks
 from portfolio.run import SAMPLE_EXTENSIONS, SAMPLE_HOLDINGS, SAMPLE_ISSUERS, analyze
 
 SEED = 20231231

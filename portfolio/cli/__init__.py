@@ -1,0 +1,73 @@
+"""The `portfolio` command: a thin layer over the Python API, one module per subcommand.
+
+argparse rather than click/typer: the contract's `--holdings H [H ...]`,
+repeatable, is a variadic option, which click cannot express and argparse
+does with `nargs="+"` and `action="extend"`. Each subcommand module offers
+`register(commands)` (its parser, with `run(args, parser) -> int` as default
+`handler`, and itself as `command_parser`). Only the command being run is
+imported: `portfolio --help` lists the commands from `COMMANDS` alone and
+loads no engine. Exit status: 0
+success (also with warnings), 2 bad input or usage (nothing written), 1 when
+a check fails (verify).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from importlib import import_module
+
+from portfolio._version import VERSION
+
+EXIT_INPUT = 2
+# command -> its one-line help; the module portfolio.cli.<command> builds its parser and runs it
+COMMANDS = {
+    "analyze": "compute every figure from holdings and issuer files into a run folder",
+    "trajectory": "print the latest snapshot against the 2030 path from a run folder",
+    "verify": "re-run a run folder from its input copies and check every output matches",
+    "publish": "make a recorded run's figures the published ones for its months",
+    "history": "list recorded runs and published figures, or compare two runs",
+    "rebalance": "propose issuer weights that bring the listed-yield footprint to a target",
+}
+
+DESCRIPTION = """\
+Carbon footprint, SFDR PAI 1-3, coverage, health and territorial shares of an
+insurer's book, and its position against the 2030 climate path.
+"""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; only `command`'s module is imported to build its full parser."""
+    parser = argparse.ArgumentParser(prog="portfolio", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"portfolio {VERSION}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, help_line in COMMANDS.items():
+        if name == command:
+            import_module(f"portfolio.cli.{name}").register(commands, help_line)
+        else:
+            commands.add_parser(name, help=help_line, add_help=False)
+    return parser
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line: its first word that is not an option (the top level takes none
+    with a value), if it is a command."""
+    word = next((word for word in argv if not word.startswith("-")), None)
+    return word if word in COMMANDS else None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command(words))
+    args = parser.parse_args(words)
+    from holdings.problems import InputError  # after parsing: --help never loads the readers
+
+    try:
+        return args.handler(args, args.command_parser)
+    except InputError as error:
+        for line in error.lines():
+            print(line, file=sys.stderr)
+        return EXIT_INPUT

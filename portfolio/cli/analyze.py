@@ -1,0 +1,147 @@
+"""`portfolio analyze`: compute every figure into a new run folder, optionally recorded in the run history."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+from portfolio.engine.gaps import count_by_reason
+from portfolio.audit.monthly import MonthlyInputs, monthly_inputs
+from portfolio.cli.progress import Progress
+from portfolio.audit.report_files import REPORT_WRITERS
+from portfolio.settings import LANGUAGES
+from reports.pdf import find_chromium, write_pdf
+from portfolio.run import analyze
+from portfolio.audit.rundir import check_out_dir, write_run
+from portfolio.settings import load_settings
+from portfolio.audit.store import check_not_published, open_store, record_run
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+EPILOG = """\
+inputs: CSV (',' or ';', decimal point or comma, UTF-8 or Windows-1252),
+XLSX (first sheet, or book.xlsx#Sheet) or Parquet; see README.md.
+With neither --holdings nor --issuers, runs on the bundled sample book.
+
+outputs in --out: metrics.csv, trajectory.csv, pai.csv, contributions.csv,
+warnings.csv, manifest.json (the data contract), and attribution.csv,
+attribution_issuers.csv, drift.csv, projection.csv, projection_summary.json,
+report.html and report.xlsx (unless --no-report); inputs/ (copies of the
+inputs, for `portfolio verify`) and run.json (when, and by which command
+line, the folder was written).
+
+run history: with --store PATH (an SQLite file, created if needed), earlier
+snapshots recorded there are added to the given holdings (those dated before
+the latest given one; a given file wins for the same date), and the run is
+recorded with its figures and holdings. Publish it with `portfolio publish`.
+With --store, --force never replaces the folder of a run that was published.
+
+exit status: 0 success (also with warnings), 2 bad input (one line per
+problem on stderr: FILE: row N, column C: got 'V'; expected ...), 130
+interrupted (Ctrl-C) or 143 terminated (SIGTERM): nothing is left in --out.
+"""
+
+
+def register(commands: Any, help_line: str) -> None:
+    parser = commands.add_parser(
+        "analyze", help=help_line,
+        description="Compute every figure of the data contract into a new run folder.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--holdings", nargs="+", action="extend", metavar="H", type=Path,
+                        help="holdings file(s), one per month is usual; may be repeated")
+    parser.add_argument("--issuers", type=Path, metavar="I", help="issuer carbon/ESG file")
+    parser.add_argument("--config", type=Path, metavar="C", help="settings file (TOML)")
+    parser.add_argument("--funds", type=Path, metavar="F", help="fund compositions, for look-through")
+    parser.add_argument("--sovereigns", type=Path, metavar="F", help="country emissions and GDP, for sovereign bonds")
+    parser.add_argument("--fx", type=Path, metavar="F", help="exchange rates, for issuer amounts in other currencies")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="run folder to create (must be new or empty)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace --out if it exists (with --store, never the folder of a published run)")
+    parser.add_argument("--store", type=Path, metavar="PATH",
+                        help="run history (SQLite file): take earlier snapshots from it and record this run")
+    parser.add_argument("--no-report", action="store_true",
+                        help="skip the HTML and workbook reports (CSV and manifest only)")
+    parser.add_argument("--lang", choices=LANGUAGES, help="report language (default: [report] lang, else fr)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print report.html to report.pdf with a local headless Chromium")
+    parser.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
+    parser.set_defaults(handler=run, command_parser=parser)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every clean-up (the run folder's hidden sibling) runs."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises `Terminated` (main thread only; elsewhere signals stay as they are)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Analyze; on Ctrl-C or SIGTERM, say that nothing was written and exit 130 or 143."""
+    try:
+        with sigterm_as_interrupt():
+            return _analyze(args, parser)
+    except KeyboardInterrupt as stop:
+        print(f"portfolio: interrupted; nothing was written to {args.out}", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
+
+
+def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if (args.holdings is None) != (args.issuers is None):
+        parser.error("give both --holdings and --issuers, or neither to run on the bundled sample")
+    if args.store is not None and args.holdings is None:
+        parser.error("--store records real books only: give --holdings and --issuers")
+    check_out_dir(args.out, args.force)
+    if args.pdf and (args.no_report or find_chromium() is None):
+        parser.error("--pdf needs the HTML report (no --no-report) and a local Chromium "
+                     "(Debian: apt-get install chromium)")
+    progress = Progress(quiet=args.quiet)
+    if args.holdings is None and not args.quiet:
+        print("portfolio: no --holdings/--issuers given: running on the bundled sample book "
+              "(synthetic, calibrated on the 2023 mission report)", file=sys.stderr)
+    with progress, ExitStack() as stack:
+        settings = load_settings(args.config)
+        if args.lang:
+            settings = settings.with_report(lang=args.lang)
+        store = None if args.store is None else stack.enter_context(closing(open_store(args.store)))
+        if store is not None and args.force:
+            check_not_published(store, args.out)
+        inputs = MonthlyInputs(args.holdings, []) if store is None else \
+            stack.enter_context(monthly_inputs(store, args.holdings, settings))
+        result = analyze(inputs.holdings, args.issuers, settings, progress=progress.step, funds=args.funds,
+                         sovereigns=args.sovereigns, fx=args.fx)
+        write_run(result, args.out, force=args.force, extra_writers={} if args.no_report else REPORT_WRITERS,
+                  progress=progress.step, stored_snapshots=inputs.stored)
+        if args.pdf:
+            progress.step("printing report.pdf")
+            write_pdf(args.out / "report.html", args.out / "report.pdf")
+        if store is not None:
+            progress.step("recording the run")
+            record_run(store, args.out, result.metrics, inputs.snapshots, sys.argv)
+    counts = count_by_reason(result.warnings)
+    if counts:
+        detail = ", ".join(f"{reason} {count}" for reason, count in counts.items())
+        print(f"portfolio: {sum(counts.values())} warnings ({detail}); see {args.out / 'warnings.csv'}",
+              file=sys.stderr)
+    return 0

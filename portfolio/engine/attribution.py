@@ -1,0 +1,163 @@
+"""Why the listed-yield footprint moved between two snapshots: four additive effects.
+
+The footprint is F = sum_i w_i * E_i / EVIC_i * 1e6 over covered issuers, w_i
+being issuer i's share of the covered listed-yield value. Between snapshots 0
+and 1 the change F1 - F0 splits exactly into:
+
+- coverage: issuers held at both dates that gained or lost data (covered at
+  one date only). With R the issuers that are not such changers, F^R is the
+  footprint re-weighted over R; coverage = (F1 - F1^R) + (F0^R - F0).
+- allocation, emissions, EVIC: the change F1^R - F0^R, issuer by issuer, is
+  the change of a product w * E * (1e6 / EVIC), split between its three
+  factors by their Shapley values (the average over the six orders of
+  changing one factor at a time), which add up exactly. An issuer bought or
+  sold outright has w = 0 at one end, so all of its term is allocation.
+
+Chained rather than a four-factor Shapley: coverage first, because a line
+whose data appears is not a portfolio decision and must not be read as one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from portfolio.engine.kernel import PER_MEUR, company_footprint, share, weighted_footprint
+from portfolio.engine.names import EFFECTS, TOTAL_EFFECT
+
+
+@dataclass(frozen=True)
+class IssuerPanel:
+    """Eligible listed-yield lines by snapshot (rows) and issuer (columns), built once per run.
+
+    `value` is NaN where the issuer is not held; E and EVIC come from the
+    record every line of that issuer and snapshot shares (EVIC NaN when unknown).
+    """
+
+    dates: pd.DatetimeIndex
+    issuers: np.ndarray
+    value: np.ndarray
+    covered: np.ndarray
+    emissions: np.ndarray
+    evic: np.ndarray
+
+    def row(self, date: pd.Timestamp) -> int:
+        return int(self.dates.get_loc(date))
+
+
+def issuer_panel(contributions: pd.DataFrame) -> IssuerPanel:
+    """Aggregate the contributions into an `IssuerPanel` with grouped sums (no per-pair work)."""
+    wanted = (contributions["bucket"] == "yield").to_numpy() & contributions["listed"].to_numpy(bool) \
+        & (contributions["issuer_id"] != "").to_numpy() & contributions["eligible"].to_numpy(bool)
+    lines = contributions.loc[wanted, ["as_of", "issuer_id", "market_value_eur", "covered", "emissions_tco2e",
+                                       "evic_eur"]]
+    dates = pd.DatetimeIndex(sorted(contributions["as_of"].unique()))
+    date_codes = dates.get_indexer(lines["as_of"])
+    issuer_codes, issuers = pd.factorize(lines["issuer_id"], sort=True)
+    shape = (len(dates), len(issuers))
+    cell = date_codes.astype(np.int64) * len(issuers) + issuer_codes
+    size = shape[0] * shape[1]
+    held = np.bincount(cell, minlength=size) > 0
+    value = np.where(held, np.bincount(cell, weights=lines["market_value_eur"].to_numpy(float), minlength=size), np.nan)
+    uncovered_lines = np.bincount(cell, weights=~lines["covered"].to_numpy(bool), minlength=size)
+    emissions, evic = np.full(size, np.nan), np.full(size, np.nan)
+    emissions[cell] = lines["emissions_tco2e"].to_numpy(float)
+    evic[cell] = lines["evic_eur"].to_numpy(float)
+    evic[~(evic > 0)] = np.nan  # 0 means unknown (contract): never divide by it
+    return IssuerPanel(dates, np.asarray(issuers, dtype=object), value.reshape(shape),
+                       (held & (uncovered_lines == 0)).reshape(shape), emissions.reshape(shape), evic.reshape(shape))
+
+
+def shapley_three(x0: np.ndarray, y0: np.ndarray, z0: np.ndarray,
+                  x1: np.ndarray, y1: np.ndarray, z1: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Shapley split of x1 y1 z1 - x0 y0 z0 between the changes of x, y and z."""
+    def part(d: np.ndarray, a0: np.ndarray, b0: np.ndarray, a1: np.ndarray, b1: np.ndarray) -> np.ndarray:
+        return d * ((a0 * b0 + a1 * b1) / 3 + (a0 * b1 + a1 * b0) / 6)
+
+    return (part(x1 - x0, y0, z0, y1, z1), part(y1 - y0, x0, z0, x1, z1), part(z1 - z0, x0, y0, x1, y1))
+
+
+def _weights(value: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Shares of the members' total value (zeros outside, or when the total is not positive)."""
+    kept = np.where(members, value, 0.0)
+    return np.nan_to_num(share(kept, kept.sum()))
+
+
+def attribute_change(panel: IssuerPanel, start: pd.Timestamp,
+                     end: pd.Timestamp) -> tuple[dict[str, float], pd.DataFrame]:
+    """Effects (allocation, emissions, evic, coverage, total) and per-issuer contributions."""
+    first, last = panel.row(start), panel.row(end)
+    value0, value1 = np.nan_to_num(panel.value[first]), np.nan_to_num(panel.value[last])
+    covered0, covered1 = panel.covered[first], panel.covered[last]
+    held_both = ~np.isnan(panel.value[first]) & ~np.isnan(panel.value[last])
+    changers = held_both & (covered0 != covered1)
+    kept = (covered0 | covered1) & ~changers
+    intensity0 = company_footprint(panel.emissions[first], panel.evic[first])
+    intensity1 = company_footprint(panel.emissions[last], panel.evic[last])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse0, inverse1 = PER_MEUR / panel.evic[first], PER_MEUR / panel.evic[last]
+
+    full0, full1 = _weights(value0, covered0), _weights(value1, covered1)
+    f0, f1 = weighted_footprint(full0, intensity0), weighted_footprint(full1, intensity1)
+    w0, w1 = _weights(value0, kept & covered0), _weights(value1, kept & covered1)
+    f0_kept, f1_kept = weighted_footprint(w0, intensity0), weighted_footprint(w1, intensity1)
+    # an issuer absent at one end keeps the other end's E and EVIC: its weight carries the change
+    e0 = np.nan_to_num(np.where(covered0, panel.emissions[first], panel.emissions[last]))
+    e1 = np.nan_to_num(np.where(covered1, panel.emissions[last], panel.emissions[first]))
+    u0 = np.nan_to_num(np.where(covered0, inverse0, inverse1))
+    u1 = np.nan_to_num(np.where(covered1, inverse1, inverse0))
+    allocation, emissions, evic = (np.where(kept, part, 0.0) for part in shapley_three(w0, e0, u0, w1, e1, u1))
+    direct = np.where(changers & covered1, full1 * np.nan_to_num(intensity1), 0.0) \
+        - np.where(changers & covered0, full0 * np.nan_to_num(intensity0), 0.0)
+    effects = {
+        "allocation": float(allocation.sum()),
+        "emissions": float(emissions.sum()),
+        "evic": float(evic.sum()),
+        "coverage": (f1 - f1_kept) + (f0_kept - f0),
+        TOTAL_EFFECT: f1 - f0,
+    }
+    by_issuer = pd.DataFrame({"issuer_id": panel.issuers, "allocation": allocation, "emissions": emissions,
+                              "evic": evic, "coverage": direct})
+    by_issuer["total"] = allocation + emissions + evic + direct
+    return effects, by_issuer[by_issuer[["allocation", "emissions", "evic", "coverage"]].ne(0).any(axis=1)]
+
+
+def comparison_pairs(dates: list[pd.Timestamp], baseline: pd.Timestamp) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """(kind, from, to) for each snapshot: month on month, year on year, since the baseline."""
+    known = set(dates)
+    pairs = []
+    for position, date in enumerate(dates):
+        if position > 0:
+            pairs.append(("previous", dates[position - 1], date))
+        year_before = date - pd.DateOffset(years=1)
+        year_before = year_before + pd.offsets.MonthEnd(0) if date.is_month_end else year_before
+        if year_before in known:
+            pairs.append(("year", year_before, date))
+        if baseline in known and date > baseline:
+            pairs.append(("baseline", baseline, date))
+    return pairs
+
+
+def compute_attribution(contributions: pd.DataFrame, baseline: pd.Timestamp,
+                        top: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`attribution.csv` (effects per pair) and `attribution_issuers.csv` (top issuers per pair)."""
+    dates = sorted(pd.DatetimeIndex(contributions["as_of"].unique()))
+    panel = issuer_panel(contributions)
+    effect_rows, issuer_parts = [], []
+    for kind, start, end in comparison_pairs(dates, baseline):
+        effects, by_issuer = attribute_change(panel, start, end)
+        for effect, value in effects.items():
+            effect_rows.append((start, end, kind, effect, value))
+        ranked = by_issuer.reindex(by_issuer["total"].abs().sort_values(ascending=False, kind="stable").index)
+        ranked = ranked.head(top).assign(from_date=start, to_date=end, kind=kind,
+                                         rank=np.arange(1, min(top, len(ranked)) + 1))
+        issuer_parts.append(ranked)
+    attribution = pd.DataFrame(effect_rows, columns=["from_date", "to_date", "kind", "effect", "value"])
+    issuer_columns = ["from_date", "to_date", "kind", "rank", "issuer_id", "allocation", "emissions", "evic",
+                      "coverage", "total"]
+    issuers = pd.concat(issuer_parts, ignore_index=True)[issuer_columns] if issuer_parts else \
+        pd.DataFrame(columns=issuer_columns)
+    return (attribution.sort_values(["to_date", "from_date", "effect"], kind="stable", ignore_index=True),
+            issuers.sort_values(["to_date", "from_date", "rank"], kind="stable", ignore_index=True))

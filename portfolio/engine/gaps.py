@@ -1,0 +1,122 @@
+"""Data gaps as warnings: which lines are uncovered and why, and run-level notices.
+
+A gap is never an error and never a zero: the line stays in the value
+denominators, out of the covered sums, and gets one warning row per reason,
+with a detail that names the record it looked at (issuer file row) or the
+record it could not find.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from holdings.problems import InputError, Problem, quote_value
+from portfolio.engine.exposure import (GAP_REASONS, MISSING_EVIC, MISSING_ISSUER_ID, MISSING_REVENUE, MISSING_SCOPE,
+                                NO_RECORD_REASON, gap_masks)
+
+WARNING_COLUMNS = ["as_of", "holding_id", "issuer_id", "reason", "detail"]
+MISSING_BASELINE = "missing_baseline"
+NO_PROJECTION = "no_projection"
+FUND_WEIGHTS_INCOMPLETE = "fund_weights_incomplete"
+WEIGHT_TOLERANCE = 0.005
+
+
+def _record_label(rows: pd.DataFrame) -> pd.Series:
+    published = rows["record_published_on"].dt.strftime("%Y-%m-%d").fillna("default date")
+    return ("record " + rows["record_year"].astype("str") + " published " + published
+            + " (issuers row " + rows["issuers_row"].astype("str") + ")")
+
+
+def _details(reason: str, rows: pd.DataFrame, scopes: tuple[int, ...]) -> pd.Series:
+    as_of = rows["as_of"].dt.strftime("%Y-%m-%d")
+    if reason == MISSING_ISSUER_ID:
+        return pd.Series("eligible line without issuer_id; left uncovered", index=rows.index)
+    if reason == NO_RECORD_REASON:
+        return ("no record of issuer " + rows["issuer_id"] + " with year <= " + rows["as_of"].dt.year.astype("str")
+                + " published by " + as_of + "; left uncovered")
+    label = _record_label(rows)
+    if reason == MISSING_SCOPE:
+        empty = pd.Series("", index=rows.index)
+        for scope in scopes:
+            empty = empty + np.where(rows[f"scope{scope}_tco2e"].isna(), f"scope{scope}_tco2e ", "")
+        return label + ": " + empty.str.strip().str.replace(" ", ", ") + " empty; left uncovered"
+    if reason == MISSING_EVIC:
+        return label + ": evic_eur empty or 0; left uncovered"
+    if reason == MISSING_REVENUE:
+        return label + ": revenue_eur empty or 0; out of WACI and PAI 3"
+    raise ValueError(reason)
+
+
+def gap_warnings(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> pd.DataFrame:
+    """One warning row per uncovered eligible line and reason."""
+    parts = []
+    for reason, mask in gap_masks(contributions, scopes).items():
+        if not mask.any():
+            continue
+        rows = contributions.loc[mask]
+        detail = _details(reason, rows, scopes)
+        if "estimated" in rows.columns:
+            estimated = rows["estimated"].to_numpy(dtype=bool)
+            quality = rows["data_quality"].astype("str")
+            detail = detail.where(~estimated, detail.str.replace(
+                "left uncovered", "estimated from sector averages (PCAF ", regex=False) + quality + ")")
+        parts.append(pd.DataFrame({
+            "as_of": rows["as_of"], "holding_id": rows["holding_id"], "issuer_id": rows["issuer_id"],
+            "reason": reason, "detail": detail,
+        }))
+    if not parts:
+        return empty_warnings()
+    return pd.concat(parts, ignore_index=True)
+
+
+def fund_warnings(contributions: pd.DataFrame) -> pd.DataFrame:
+    """One warning per looked-through fund line whose weights sum to less than 1 (within 0.5 %)."""
+    if "parent_holding_id" not in contributions.columns:
+        return empty_warnings()
+    weight = contributions["lookthrough_weight"]
+    short = (contributions["parent_holding_id"] == "") & weight.notna() & (weight < 1 - WEIGHT_TOLERANCE)
+    rows = contributions.loc[short]
+    if rows.empty:
+        return empty_warnings()
+    detail = ("composition weights sum to " + rows["lookthrough_weight"].map("{:.4f}".format)
+              + ": the remaining " + (100 * (1 - rows["lookthrough_weight"])).map("{:.1f}".format)
+              + " % of the line stays uncovered")
+    return pd.DataFrame({"as_of": rows["as_of"], "holding_id": rows["holding_id"], "issuer_id": rows["issuer_id"],
+                         "reason": FUND_WEIGHTS_INCOMPLETE, "detail": detail})
+
+
+def refuse_gaps(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> None:
+    """`gaps = "strict"`: every eligible line lacking data is an input error naming its row."""
+    masks = gap_masks(contributions, scopes)
+    lacking = masks[MISSING_ISSUER_ID] | masks[NO_RECORD_REASON] | masks[MISSING_SCOPE] | masks[MISSING_EVIC]
+    rows = contributions.loc[lacking]
+    problems = [Problem(str(row.holdings_file), int(row.holdings_row), "issuer_id", quote_value(row.issuer_id),
+                        f'issuer data for this line on {row.as_of:%Y-%m-%d} (gaps = "strict"): {row.reason}')
+                for row in rows.itertuples(index=False)]
+    if problems:
+        raise InputError(problems)
+
+
+def empty_warnings() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="datetime64[s]" if column == "as_of" else "str")
+                         for column in WARNING_COLUMNS})
+
+
+def run_warning(reason: str, detail: str) -> pd.DataFrame:
+    """A warning about the run as a whole (no snapshot, no holding)."""
+    frame = empty_warnings()
+    frame.loc[0] = [pd.NaT, "", "", reason, detail]
+    return frame
+
+
+def sort_warnings(warnings: pd.DataFrame) -> pd.DataFrame:
+    return warnings.sort_values(["as_of", "holding_id", "reason"], kind="stable", na_position="first",
+                                ignore_index=True)
+
+
+def count_by_reason(warnings: pd.DataFrame) -> dict[str, int]:
+    """How many warnings of each reason, in a fixed order, for the stderr summary."""
+    counts = warnings["reason"].value_counts()
+    order = [*GAP_REASONS, FUND_WEIGHTS_INCOMPLETE, MISSING_BASELINE, NO_PROJECTION]
+    return {reason: int(counts[reason]) for reason in order if reason in counts}

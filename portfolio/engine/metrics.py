@@ -1,0 +1,156 @@
+"""The contract's metrics per snapshot and perimeter, from the contributions table.
+
+Every metric is a ratio of grouped sums: first the sums (V, Ve, Vc, FE,
+value-weighted intensities...) per snapshot for each perimeter, then the
+kernel's `share` / `footprint`, which write an empty value, never 0 or
+infinity, when the denominator is 0 or negative. Sums run over rows in (as_of, holding_id) order
+with `np.bincount`, a single sequential pass, so a rerun or a permuted input
+gives the same bits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from portfolio.engine import names as n
+from portfolio.engine.kernel import attributed, footprint, intensity, share
+from portfolio.engine.names import HEALTH_PERIMETERS, PERIMETERS, TERRITORIAL_PERIMETERS
+
+
+
+def perimeter_masks(contributions: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Which rows belong to each perimeter (they overlap: total holds them all)."""
+    bucket = contributions["bucket"].to_numpy()
+    in_yield = bucket == "yield"
+    return {
+        n.TOTAL: np.ones(len(contributions), dtype=bool),
+        n.YIELD: in_yield,
+        n.STRATEGIC: bucket == "strategic",
+        n.LISTED_YIELD: in_yield & contributions["listed"].to_numpy(dtype=bool),
+    }
+
+
+def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapshots: int,
+                 rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Grouped sums per snapshot over the rows selected by `rows` (one perimeter)."""
+    def total(values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        # excluded rows add an exact 0.0, so the sums are those over the kept rows, in the same order,
+        # without copying the kept rows out first
+        keep = rows if where is None else rows & where
+        return np.bincount(snapshot_codes, weights=np.where(keep, values, 0.0), minlength=snapshots)
+
+    value = contributions["market_value_eur"].to_numpy(dtype="float64")
+    in_value = _counts_in_value(contributions)
+    covered = contributions["covered"].to_numpy(dtype=bool)
+    waci = contributions["waci_covered"].to_numpy(dtype=bool)
+    evic = contributions["evic_eur"].to_numpy(dtype="float64")
+    emissions = contributions["emissions_tco2e"].to_numpy(dtype="float64")
+    revenue = contributions["revenue_eur"].to_numpy(dtype="float64")
+    quality = contributions["data_quality"].to_numpy(dtype="float64", na_value=np.nan)
+    revenue_intensity = intensity(emissions, revenue)
+    scored = covered & ~np.isnan(quality)
+    sums = {
+        "V": total(value, in_value),
+        "Ve": total(value, contributions["eligible"].to_numpy(dtype=bool)),
+        "Vc": total(value, covered),
+        "FE": total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), covered),
+        "Vw": total(value, waci),
+        "VwI": total(value * revenue_intensity, waci),
+        "Vq": total(value, scored),
+        "VqQ": total(value * quality, scored),
+        "health": total(value, contributions["health"].to_numpy(dtype=bool)),
+        "territorial": total(value, contributions["territorial"].to_numpy(dtype=bool)),
+    }
+    eligible_with_record = contributions["eligible"].to_numpy(dtype=bool) & (evic > 0)
+    for scope in (1, 2, 3):
+        scope_emissions = contributions[f"scope{scope}_tco2e"].to_numpy(dtype="float64")
+        scope_covered = eligible_with_record & ~np.isnan(scope_emissions)
+        sums[f"FE{scope}"] = total(attributed(value, evic, scope_emissions), scope_covered)
+    sums.update(_extension_sums(contributions, value, total))
+    return sums
+
+
+def _counts_in_value(contributions: pd.DataFrame) -> np.ndarray:
+    """Lines that count in V: all but look-through children (their fund line counts once)."""
+    if "parent_holding_id" not in contributions.columns:
+        return np.ones(len(contributions), dtype=bool)
+    return (contributions["parent_holding_id"] == "").to_numpy()
+
+
+def _extension_sums(contributions: pd.DataFrame, value: np.ndarray,
+                    total: Callable[..., np.ndarray]) -> dict[str, np.ndarray]:
+    """Sums for the contract's extensions, present only when their input was given."""
+    sums = {}
+    if "parent_holding_id" in contributions.columns:
+        fund_lines = (contributions["parent_holding_id"] == "").to_numpy() \
+            & contributions["lookthrough_weight"].notna().to_numpy()
+        sums["lookthrough"] = total(value, fund_lines)
+    if "estimated" in contributions.columns:
+        estimated = contributions["estimated"].to_numpy(dtype=bool)
+        sums["estimated"] = total(value, estimated)
+        sums["estimated_FE"] = total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), estimated)
+    if "sovereign_covered" in contributions.columns:
+        sovereign = contributions["sovereign_covered"].to_numpy(dtype=bool)
+        gdp_intensity = intensity(contributions["country_emissions_tco2e"].to_numpy(dtype="float64"),
+                                  contributions["gdp_eur"].to_numpy(dtype="float64"))
+        sums["sovereign"] = total(value, sovereign)
+        sums["sovereign_FE"] = total(contributions["sovereign_financed_emissions_tco2e"].to_numpy(dtype="float64"),
+                                     sovereign)
+        sums["sovereign_VI"] = total(value * gdp_intensity, sovereign)
+    return sums
+
+
+# metric name -> (formula over the sums, perimeters it is written for); extension metrics are written
+# only when their sums exist (their input was given)
+METRICS: dict[str, tuple[Callable[[dict[str, np.ndarray]], np.ndarray], tuple[str, ...]]] = {
+    n.VALUE: (lambda s: s["V"], PERIMETERS),
+    n.ELIGIBLE_VALUE: (lambda s: s["Ve"], PERIMETERS),
+    n.COVERED_VALUE: (lambda s: s["Vc"], PERIMETERS),
+    n.COVERAGE: (lambda s: share(s["Vc"], s["V"]), PERIMETERS),
+    n.COVERAGE_ELIGIBLE: (lambda s: share(s["Vc"], s["Ve"]), PERIMETERS),
+    n.EMISSIONS: (lambda s: s["FE"], PERIMETERS),
+    n.SCOPE_EMISSIONS[0]: (lambda s: s["FE1"], PERIMETERS),
+    n.SCOPE_EMISSIONS[1]: (lambda s: s["FE2"], PERIMETERS),
+    n.SCOPE_EMISSIONS[2]: (lambda s: s["FE3"], PERIMETERS),
+    n.FOOTPRINT: (lambda s: footprint(s["FE"], s["Vc"]), PERIMETERS),
+    n.FOOTPRINT_SFDR: (lambda s: footprint(s["FE"], s["V"]), PERIMETERS),
+    n.WACI: (lambda s: share(s["VwI"], s["Vw"]), PERIMETERS),
+    n.INTENSITY_SFDR: (lambda s: share(s["VwI"], s["V"]), PERIMETERS),
+    n.DATA_QUALITY: (lambda s: share(s["VqQ"], s["Vq"]), PERIMETERS),
+    n.HEALTH_VALUE: (lambda s: s["health"], HEALTH_PERIMETERS),
+    n.HEALTH_SHARE: (lambda s: share(s["health"], s["V"]), HEALTH_PERIMETERS),
+    n.TERRITORIAL_VALUE: (lambda s: s["territorial"], TERRITORIAL_PERIMETERS),
+    n.TERRITORIAL_SHARE: (lambda s: share(s["territorial"], s["V"]), TERRITORIAL_PERIMETERS),
+}
+EXTENSION_METRICS: dict[str, tuple[str, Callable[[dict[str, np.ndarray]], np.ndarray]]] = {
+    n.LOOKTHROUGH_VALUE: ("lookthrough", lambda s: s["lookthrough"]),
+    n.ESTIMATED_VALUE: ("estimated", lambda s: s["estimated"]),
+    n.ESTIMATED_EMISSIONS: ("estimated", lambda s: s["estimated_FE"]),
+    n.SOVEREIGN_COVERED_VALUE: ("sovereign", lambda s: s["sovereign"]),
+    n.SOVEREIGN_EMISSIONS: ("sovereign", lambda s: s["sovereign_FE"]),
+    n.SOVEREIGN_INTENSITY: ("sovereign", lambda s: share(s["sovereign_VI"], s["V"])),
+}
+
+
+def compute_metrics(contributions: pd.DataFrame) -> pd.DataFrame:
+    """`metrics.csv` as a frame: as_of, perimeter, metric, value, sorted by the contract's key."""
+    snapshot_codes, snapshots = pd.factorize(contributions["as_of"], sort=True)
+    parts = []
+    for perimeter, rows in perimeter_masks(contributions).items():
+        sums = compute_sums(contributions, snapshot_codes, len(snapshots), rows)
+        formulas = {metric: formula for metric, (formula, perimeters) in METRICS.items() if perimeter in perimeters}
+        formulas.update({metric: formula for metric, (needs, formula) in EXTENSION_METRICS.items() if needs in sums})
+        for metric, formula in formulas.items():
+            parts.append(pd.DataFrame({"as_of": snapshots, "perimeter": perimeter, "metric": metric,
+                                       "value": formula(sums)}))
+    metrics = pd.concat(parts, ignore_index=True)
+    return metrics.sort_values(["as_of", "perimeter", "metric"], kind="stable", ignore_index=True)
+
+
+def metric_series(metrics: pd.DataFrame, perimeter: str, metric: str) -> pd.Series:
+    """One metric over time for one perimeter, indexed by snapshot date."""
+    rows = metrics[(metrics["perimeter"] == perimeter) & (metrics["metric"] == metric)]
+    return rows.set_index("as_of")["value"]

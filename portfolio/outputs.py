@@ -1,0 +1,71 @@
+"""The declared schema of a run folder's tables: file, the `Result` frame it holds, and each column's kind.
+
+One declaration serves the writer (which file holds which frame) and the
+reader (`load_run` checks every file it reads back against it), and names
+each file's row key for `verify`'s messages. Kinds: `date` (YYYY-MM-DD),
+`text`, `number` (a double; empty: missing), `integer` (empty: missing) and
+`flag` (`true`/`false`; empty: missing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DATE, TEXT, NUMBER, INTEGER, FLAG = "date", "text", "number", "integer", "flag"
+
+
+@dataclass(frozen=True)
+class OutputTable:
+    """One CSV file of a run folder: the `Result` attribute it holds, its columns' kinds and its row key."""
+
+    file: str
+    frame: str
+    columns: dict[str, str]
+    key: tuple[str, ...]
+    open_ended: bool = False  # extensions may add columns (kinds in EXTENSION_COLUMNS)
+
+
+CONTRIBUTION_KINDS = {
+    "as_of": DATE, "holding_id": TEXT, "issuer_id": TEXT, "name": TEXT, "bucket": TEXT, "asset_class": TEXT,
+    "listed": FLAG, "fund_id": TEXT, "market_value_eur": NUMBER, "record_year": INTEGER,
+    "record_published_on": DATE, "source": TEXT, "sector": TEXT, "evic_eur": NUMBER, "revenue_eur": NUMBER,
+    "data_quality": INTEGER, "scope1_tco2e": NUMBER, "scope2_tco2e": NUMBER, "scope3_tco2e": NUMBER,
+    "emissions_tco2e": NUMBER, "financed_emissions_tco2e": NUMBER, "eligible": FLAG, "covered": FLAG,
+    "waci_covered": FLAG, "health": FLAG, "territorial": FLAG, "reason": TEXT, "holdings_file": TEXT,
+    "holdings_row": INTEGER, "issuers_row": INTEGER,
+}
+# columns the contract's extensions add to contributions.csv when their input or setting is given
+EXTENSION_COLUMNS = {
+    "parent_holding_id": TEXT, "lookthrough_weight": NUMBER, "estimated": FLAG,
+    "country_emissions_tco2e": NUMBER, "gdp_ppp_eur": NUMBER, "gdp_eur": NUMBER, "sovereign_covered": FLAG,
+    "sovereign_financed_emissions_tco2e": NUMBER, "sovereigns_row": INTEGER,
+}
+EFFECT_KINDS = {"allocation": NUMBER, "emissions": NUMBER, "evic": NUMBER, "coverage": NUMBER, "total": NUMBER}
+
+OUTPUT_TABLES = (
+    OutputTable("metrics.csv", "metrics", {"as_of": DATE, "perimeter": TEXT, "metric": TEXT, "value": NUMBER},
+                ("as_of", "perimeter", "metric")),
+    OutputTable("trajectory.csv", "trajectory",
+                {"as_of": DATE, "metric": TEXT, "actual": NUMBER, "path": NUMBER, "drift": NUMBER, "flag": FLAG,
+                 "years_ahead": NUMBER}, ("as_of", "metric")),
+    OutputTable("pai.csv", "pai", {"year": INTEGER, "perimeter": TEXT, "metric": TEXT, "value": NUMBER},
+                ("year", "perimeter", "metric")),
+    OutputTable("contributions.csv", "contributions", CONTRIBUTION_KINDS, ("as_of", "holding_id"), open_ended=True),
+    OutputTable("warnings.csv", "warnings",
+                {"as_of": DATE, "holding_id": TEXT, "issuer_id": TEXT, "reason": TEXT, "detail": TEXT},
+                ("as_of", "holding_id", "reason")),
+    OutputTable("attribution.csv", "attribution",
+                {"from_date": DATE, "to_date": DATE, "kind": TEXT, "effect": TEXT, "value": NUMBER},
+                ("to_date", "from_date", "effect")),
+    OutputTable("attribution_issuers.csv", "attribution_issuers",
+                {"from_date": DATE, "to_date": DATE, "kind": TEXT, "rank": INTEGER, "issuer_id": TEXT,
+                 **EFFECT_KINDS}, ("to_date", "from_date", "rank")),
+    OutputTable("drift.csv", "drift",
+                {"as_of": DATE, "metric": TEXT, "actual": NUMBER, "path": NUMBER, "drift": NUMBER, "driver": TEXT,
+                 "driver_value": NUMBER, "reason": TEXT}, ("as_of", "metric")),
+    OutputTable("projection.csv", "projection",
+                {"as_of": DATE, "metric": TEXT, "projected": NUMBER, "lower_80": NUMBER, "upper_80": NUMBER,
+                 "lower_95": NUMBER, "upper_95": NUMBER, "path": NUMBER}, ("as_of", "metric")),
+)
+PROJECTION_SUMMARY = "projection_summary.json"
+RUN_INFO = "run.json"
