@@ -82,4 +82,5 @@ class Result:
 
     def summary(self, label: str = "") -> str:
         """The latest snapshot against the path, the projection and the drift reasons, as plain text."""
-        return summary_text(self, label)
+        return summary_text(self.trajectory, self.drift, self.projection_summaries, self.metrics["as_of"],
+                            self.settings.trajectory, label)

@@ -1,20 +1,20 @@
 """The text `portfolio trajectory` prints: the latest snapshot against the 2030 path, projection and drift.
 
-Built from a `Result` alone (a fresh one, or one read back from a run folder
-by `load_run`), so it works on any run, however old.
+Built from the frames of a `Result` alone (a fresh one, or one read back from
+a run folder by `load_run`), so it works on any run, however old;
+`Result.summary()` is the way in.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import pandas as pd
 
 from portfolio.engine.names import ADJUSTED_FOOTPRINT, EMISSIONS, FOOTPRINT
-
-if TYPE_CHECKING:
-    from portfolio.result import Result
+from portfolio.engine.projection import ProjectionSummary
+from portfolio.settings import Trajectory
 
 LABELS = {
     FOOTPRINT: "carbon footprint (tCO2e/MEUR)",
@@ -36,10 +36,10 @@ def _probability(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
-def _no_trajectory(result: Result, label: str) -> str:
+def _no_trajectory(snapshots: pd.Series, settings: Trajectory, label: str) -> str:
     """Why there is no trajectory, and the remedy that applies to this run."""
-    baseline_date = pd.Timestamp(result.settings.trajectory.baseline_date)
-    if (result.metrics["as_of"] == baseline_date).any():
+    baseline_date = pd.Timestamp(settings.baseline_date)
+    if (snapshots == baseline_date).any():
         remedy = (f"the {baseline_date:%Y-%m-%d} snapshot is included but its listed-yield figures are unknown "
                   "(no covered holding): set [trajectory] baseline_footprint and baseline_financed_emissions")
     else:
@@ -47,12 +47,15 @@ def _no_trajectory(result: Result, label: str) -> str:
     return f"{label}no trajectory (no baseline; see warnings.csv): {remedy}"
 
 
-def summary_text(result: Result, label: str = "") -> str:
-    """The status lines for the latest snapshot; `label` (e.g. the run folder) starts the first line."""
+def summary_text(trajectory: pd.DataFrame, drift: pd.DataFrame, projections: Sequence[ProjectionSummary],
+                 snapshots: pd.Series, settings: Trajectory, label: str = "") -> str:
+    """The status lines for the latest snapshot; `label` (e.g. the run folder) starts the first line.
+
+    `snapshots` are the run's snapshot dates (to tell a missing baseline snapshot from an unknown figure).
+    """
     label = f"{label}: " if label else ""
-    trajectory, settings = result.trajectory, result.settings.trajectory
     if trajectory.empty:
-        return _no_trajectory(result, label)
+        return _no_trajectory(snapshots, settings, label)
     latest = trajectory["as_of"].max()
     rows = trajectory[trajectory["as_of"] == latest]
     lines = [f"{label}latest snapshot {latest:%Y-%m-%d}, listed yield, {settings.shape} path to "
@@ -62,13 +65,13 @@ def summary_text(result: Result, label: str = "") -> str:
              f"{'metric':<40}{'actual':>14}{'path':>14}{'drift':>9}  {'status':<12}{'years ahead':>12}"]
     for row in rows.itertuples(index=False):
         status = "above path" if pd.notna(row.flag) and bool(row.flag) else "on the path"
-        drift = "" if pd.isna(row.drift) else f"{row.drift * 100:+.1f} %"
+        shown_drift = "" if pd.isna(row.drift) else f"{row.drift * 100:+.1f} %"
         lines.append(f"{LABELS.get(row.metric, row.metric):<40}{_number(row.actual):>14}{_number(row.path):>14}"
-                     f"{drift:>9}  {status:<12}{_number(row.years_ahead):>12}")
+                     f"{shown_drift:>9}  {status:<12}{_number(row.years_ahead):>12}")
     lines.append("")
-    if not result.projection_summaries:
+    if not projections:
         lines.append("projection: none (fewer snapshots than the model needs; see warnings.csv)")
-    for summary in result.projection_summaries:
+    for summary in projections:
         reached = summary.date_target_reached or "never at the current pace"
         lines.append(
             f"projection of {LABELS.get(summary.metric, summary.metric)} to {settings.target_date.isoformat()}: "
@@ -76,6 +79,6 @@ def summary_text(result: Result, label: str = "") -> str:
             f"{_number(summary.upper_95_at_target)}) vs target {_number(summary.target_value)}; "
             f"trend {summary.annual_change * 100:+.1f} %/year; probability of meeting the target "
             f"{_probability(summary.probability_target_met)}; target reached {reached}")
-    for reason in result.drift[result.drift["as_of"] == latest]["reason"]:
+    for reason in drift[drift["as_of"] == latest]["reason"]:
         lines.append(f"drift: {reason}")
     return "\n".join(lines)

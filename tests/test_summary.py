@@ -27,3 +27,11 @@ def test_status_lists_path_drift_and_years_ahead(tmp_path: Path) -> None:
 
 def test_probabilities_are_never_certain() -> None:
     assert (_probability(0.999), _probability(0.004), _probability(0.5)) == ("> 99 %", "< 1 %", "50 %")
+
+
+def test_an_included_baseline_snapshot_with_unknown_figures_is_not_asked_for_again() -> None:
+    # the hand-worked book dated 2019-12-31: the issuers' 2022 figures are not known yet, nothing is covered
+    holdings = holdings_frame().assign(as_of="2019-12-31")
+    text = portfolio.analyze(holdings, issuers_frame()).summary()
+    assert "the 2019-12-31 snapshot is included but its listed-yield figures are unknown" in text
+    assert "include the 2019-12-31 snapshot" not in text
