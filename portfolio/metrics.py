@@ -3,7 +3,9 @@
 Every metric is a ratio of grouped sums: first the sums (V, Ve, Vc, FE,
 value-weighted intensities...) per snapshot for each perimeter, then one
 `ratio` kernel that writes an empty value, never 0 or infinity, when the
-denominator is 0 or negative. Sums run over rows in (as_of, holding_id) order
+denominator is 0 or negative. A sum of emissions over no holding that has them
+(no covered line in the perimeter) is empty too, never 0: `known` keeps it
+only where a count of the lines that carry it is positive. Sums run over rows in (as_of, holding_id) order
 with `np.bincount`, a single sequential pass, so a rerun or a permuted input
 gives the same bits.
 """
@@ -33,6 +35,11 @@ def perimeter_masks(contributions: pd.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
+def known(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """A sum of emissions where at least one holding has them, else empty (NaN): unknown is never 0."""
+    return np.where(count > 0, total, np.nan)
+
+
 def ratio(numerator: np.ndarray, denominator: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """The weighted-share kernel: numerator / (denominator / scale), empty (NaN) when denominator <= 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -59,8 +66,11 @@ def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapsh
     with np.errstate(divide="ignore", invalid="ignore"):
         intensity = emissions / (revenue / PER_MEUR)
     scored = covered & ~np.isnan(quality)
+    ones = np.ones(len(contributions), dtype="float64")
     sums = {
         "V": total(value, in_value),
+        "nFE": total(ones, covered),
+        "nW": total(ones, waci),
         "Ve": total(value, contributions["eligible"].to_numpy(dtype=bool)),
         "Vc": total(value, covered),
         "FE": total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), covered),
@@ -78,6 +88,7 @@ def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapsh
         with np.errstate(divide="ignore", invalid="ignore"):
             financed = value / evic * scope_emissions
         sums[f"FE{scope}"] = total(financed, scope_covered)
+        sums[f"nFE{scope}"] = total(ones, scope_covered)
     sums.update(_extension_sums(contributions, value, total))
     return sums
 
@@ -101,6 +112,7 @@ def _extension_sums(contributions: pd.DataFrame, value: np.ndarray,
         estimated = contributions["estimated"].to_numpy(dtype=bool)
         sums["estimated"] = total(value, estimated)
         sums["estimated_FE"] = total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), estimated)
+        sums["n_estimated"] = total(np.ones(len(contributions)), estimated)
     if "sovereign_covered" in contributions.columns:
         sovereign = contributions["sovereign_covered"].to_numpy(dtype=bool)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -110,6 +122,7 @@ def _extension_sums(contributions: pd.DataFrame, value: np.ndarray,
         sums["sovereign_FE"] = total(contributions["sovereign_financed_emissions_tco2e"].to_numpy(dtype="float64"),
                                      sovereign)
         sums["sovereign_VI"] = total(value * intensity, sovereign)
+        sums["n_sovereign"] = total(np.ones(len(contributions)), sovereign)
     return sums
 
 
@@ -121,14 +134,15 @@ METRICS: dict[str, tuple[Callable[[dict[str, np.ndarray]], np.ndarray], tuple[st
     "covered_value_eur": (lambda s: s["Vc"], PERIMETERS),
     "coverage_ratio": (lambda s: ratio(s["Vc"], s["V"]), PERIMETERS),
     "coverage_eligible_ratio": (lambda s: ratio(s["Vc"], s["Ve"]), PERIMETERS),
-    "financed_emissions_tco2e": (lambda s: s["FE"], PERIMETERS),
-    "financed_emissions_scope1_tco2e": (lambda s: s["FE1"], PERIMETERS),
-    "financed_emissions_scope2_tco2e": (lambda s: s["FE2"], PERIMETERS),
-    "financed_emissions_scope3_tco2e": (lambda s: s["FE3"], PERIMETERS),
-    "carbon_footprint_tco2e_per_meur": (lambda s: ratio(s["FE"], s["Vc"], PER_MEUR), PERIMETERS),
-    "carbon_footprint_sfdr_tco2e_per_meur": (lambda s: ratio(s["FE"], s["V"], PER_MEUR), PERIMETERS),
-    "waci_tco2e_per_meur_revenue": (lambda s: ratio(s["VwI"], s["Vw"]), PERIMETERS),
-    "ghg_intensity_sfdr_tco2e_per_meur_revenue": (lambda s: ratio(s["VwI"], s["V"]), PERIMETERS),
+    "financed_emissions_tco2e": (lambda s: known(s["FE"], s["nFE"]), PERIMETERS),
+    "financed_emissions_scope1_tco2e": (lambda s: known(s["FE1"], s["nFE1"]), PERIMETERS),
+    "financed_emissions_scope2_tco2e": (lambda s: known(s["FE2"], s["nFE2"]), PERIMETERS),
+    "financed_emissions_scope3_tco2e": (lambda s: known(s["FE3"], s["nFE3"]), PERIMETERS),
+    "carbon_footprint_tco2e_per_meur": (lambda s: known(ratio(s["FE"], s["Vc"], PER_MEUR), s["nFE"]), PERIMETERS),
+    "carbon_footprint_sfdr_tco2e_per_meur": (lambda s: known(ratio(s["FE"], s["V"], PER_MEUR), s["nFE"]),
+                                             PERIMETERS),
+    "waci_tco2e_per_meur_revenue": (lambda s: known(ratio(s["VwI"], s["Vw"]), s["nW"]), PERIMETERS),
+    "ghg_intensity_sfdr_tco2e_per_meur_revenue": (lambda s: known(ratio(s["VwI"], s["V"]), s["nW"]), PERIMETERS),
     "data_quality_score": (lambda s: ratio(s["VqQ"], s["Vq"]), PERIMETERS),
     "health_value_eur": (lambda s: s["health"], HEALTH_PERIMETERS),
     "health_share": (lambda s: ratio(s["health"], s["V"]), HEALTH_PERIMETERS),
@@ -138,10 +152,11 @@ METRICS: dict[str, tuple[Callable[[dict[str, np.ndarray]], np.ndarray], tuple[st
 EXTENSION_METRICS: dict[str, tuple[str, Callable[[dict[str, np.ndarray]], np.ndarray]]] = {
     "lookthrough_value_eur": ("lookthrough", lambda s: s["lookthrough"]),
     "estimated_value_eur": ("estimated", lambda s: s["estimated"]),
-    "estimated_financed_emissions_tco2e": ("estimated", lambda s: s["estimated_FE"]),
+    "estimated_financed_emissions_tco2e": ("estimated", lambda s: known(s["estimated_FE"], s["n_estimated"])),
     "sovereign_covered_value_eur": ("sovereign", lambda s: s["sovereign"]),
-    "sovereign_financed_emissions_tco2e": ("sovereign", lambda s: s["sovereign_FE"]),
-    "ghg_intensity_sovereign_tco2e_per_meur_gdp": ("sovereign", lambda s: ratio(s["sovereign_VI"], s["V"])),
+    "sovereign_financed_emissions_tco2e": ("sovereign", lambda s: known(s["sovereign_FE"], s["n_sovereign"])),
+    "ghg_intensity_sovereign_tco2e_per_meur_gdp": ("sovereign",
+                                                   lambda s: known(ratio(s["sovereign_VI"], s["V"]), s["n_sovereign"])),
 }
 
 

@@ -96,7 +96,8 @@ FR: dict[str, str] = {
     "low_coverage": "Attention : seuls {ratio} des actifs éligibles des actifs de rendement cotés ont des données "
                     "carbone (seuil {floor}) ; l'empreinte ne décrit qu'une partie du portefeuille.",
     "period_year": "Sur un an (depuis le {start})",
-    "period_baseline": "Depuis le {start}",
+    "period_baseline": "Depuis la référence du {start}",
+    "period_previous": "Depuis l'instantané précédent ({start})",
     "reading_change": "{period}, l'empreinte carbone a {moved} de {delta} {unit} ({pct}) ; principal facteur : "
                       "{effect}, {effect_value}.",
     "reading_no_attribution": "Une seule date comparable : pas d'explication de la variation.",
@@ -320,7 +321,8 @@ EN: dict[str, str] = {
     "low_coverage": "Caution: only {ratio} of the eligible listed yield assets have carbon data (floor {floor}); "
                     "the footprint describes part of the portfolio only.",
     "period_year": "Over one year (since {start})",
-    "period_baseline": "Since {start}",
+    "period_baseline": "Since the baseline of {start}",
+    "period_previous": "Since the previous snapshot ({start})",
     "reading_change": "{period}, the carbon footprint has {moved} by {delta} {unit} ({pct}); main driver: "
                       "{effect}, {effect_value}.",
     "reading_no_attribution": "Only one comparable date: no explanation of the change.",

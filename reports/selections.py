@@ -54,7 +54,7 @@ class Change:
     kind: str
     start: pd.Timestamp
     end: pd.Timestamp
-    start_value: float  # the footprint at `start`; 0 when nothing was covered, as the attribution counts it
+    start_value: float  # the footprint at `start` (the attribution compares known footprints only)
     effects: dict[str, float]
     total: float
     issuers: pd.DataFrame
@@ -110,10 +110,16 @@ def projection_summary(result: Result, metric: str) -> ProjectionSummary | None:
 
 
 def latest_change(result: Result) -> Change | None:
-    """The footprint's change over the last year, else since the baseline; None when neither exists."""
+    """The footprint's change over the last year, else since the baseline, else since the previous known snapshot.
+
+    The attribution pairs only snapshots whose footprint is known at both ends,
+    so each comparison here is with the latest earlier snapshot of that kind
+    whose figure is known; None when the latest footprint is unknown or has
+    nothing to compare with.
+    """
     end = latest_date(result)
     rows = result.attribution[result.attribution["to_date"] == end]
-    for kind in ("year", "baseline"):
+    for kind in ("year", "baseline", "previous"):
         pair = rows[rows["kind"] == kind]
         if pair.empty:
             continue
@@ -122,7 +128,7 @@ def latest_change(result: Result) -> Change | None:
         issuers = issuers[(issuers["kind"] == kind) & (issuers["to_date"] == end)].sort_values("rank")
         start = pd.Timestamp(pair["from_date"].iloc[0])
         start_value = value_at(result, TARGET_PERIMETER, FOOTPRINT, start)
-        return Change(kind=kind, start=start, end=end, start_value=0.0 if np.isnan(start_value) else start_value,
+        return Change(kind=kind, start=start, end=end, start_value=start_value,
                       effects={effect: values.get(effect, 0.0) for effect in EFFECTS},
                       total=values["total"],
                       issuers=issuers.reset_index(drop=True))
@@ -135,25 +141,22 @@ def main_effect(change: Change) -> str:
     return max(along, key=lambda effect: abs(change.effects[effect]))
 
 
-def common_word_prefix(names: list[str]) -> str:
-    """The words every name starts with ("Ulysse Power AG" for its bonds), else the shortest name."""
-    split = [name.split() for name in names]
-    prefix = []
-    for words in zip(*split):
-        if len(set(words)) > 1:
-            break
-        prefix.append(words[0])
-    return " ".join(prefix) if prefix else min(names, key=lambda name: (len(name), name))
-
-
 def issuer_names(result: Result, issuer_ids: list[str]) -> dict[str, str]:
-    """A display name per issuer, from its lines' `name` at their latest date, else the issuer id itself."""
-    lines = result.contributions
-    lines = lines[lines["issuer_id"].isin(issuer_ids) & (lines["name"].fillna("").str.strip() != "")]
-    lines = lines[lines["as_of"] == lines.groupby("issuer_id")["as_of"].transform("max")]
-    named = {str(issuer): common_word_prefix(sorted(set(group["name"].astype(str))))
-             for issuer, group in lines.groupby("issuer_id", sort=True)}
-    return {issuer: named.get(issuer, issuer) for issuer in issuer_ids}
+    """A display name per issuer: its `name` in the issuer table, else the first holding name seen, else its id.
+
+    "First seen" is the first named line of the issuer in (as_of, holding_id)
+    order, the contributions' own order. A holding name labels an issuer only
+    when the issuer table names none: a bond's name ("... 2,75% 2035") is the
+    name of a line, not of its issuer.
+    """
+    lines = result.contributions[result.contributions["issuer_id"].isin(issuer_ids)]
+    names: dict[str, str] = {}
+    if "issuer_name" in lines.columns:
+        named = lines[lines["issuer_name"].fillna("").astype(str) != ""]
+        names = dict(zip(named["issuer_id"].astype(str), named["issuer_name"].astype(str)))
+    held = lines[lines["name"].fillna("").astype(str).str.strip() != ""].drop_duplicates("issuer_id")
+    first_seen = dict(zip(held["issuer_id"].astype(str), held["name"].astype(str)))
+    return {issuer: names.get(issuer) or first_seen.get(issuer, issuer) for issuer in issuer_ids}
 
 
 def covered_target_lines(result: Result, date: pd.Timestamp) -> pd.DataFrame:
