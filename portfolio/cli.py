@@ -11,6 +11,7 @@ usage (nothing written), 1 when a check fails (verify).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -19,6 +20,7 @@ from portfolio import cmd_analyze, cmd_history, cmd_publish, cmd_rebalance, cmd_
 from portfolio._version import VERSION
 
 EXIT_INPUT = 2
+EXIT_PIPE = 141  # 128 + SIGPIPE, as shells report a reader that stopped early (`| head -1`)
 COMMANDS = (cmd_analyze, cmd_trajectory, cmd_verify, cmd_publish, cmd_history, cmd_rebalance)
 
 DESCRIPTION = """\
@@ -41,8 +43,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args, args.command_parser)
+        code = args.handler(args, args.command_parser)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler's try, not at interpreter exit
+        return code
     except InputError as error:
         for line in error.lines():
             print(line, file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:
+        # the reader stopped (`portfolio history ... | head -1`): what it wanted was printed; no traceback,
+        # and stdout pointed at /dev/null so that the interpreter's own final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE

@@ -18,8 +18,8 @@ ID_SHOWN = 12
 HEADLINES = (
     ("footprint_tco2e_per_meur", "listed_yield", "carbon_footprint_tco2e_per_meur"),
     ("financed_emissions_tco2e", "listed_yield", "financed_emissions_tco2e"),
-    ("health_share", "strategic", "health_share"),
-    ("territorial_share", "total", "territorial_share"),
+    ("health_share_pct", "strategic", "health_share"),
+    ("territorial_share_pct", "total", "territorial_share"),
 )
 
 
@@ -57,7 +57,7 @@ def history_text(connection: sqlite3.Connection) -> str:
     for publication in current_publications(connection):
         figures = run_figures(connection, publication.run_id, publication.as_of)
         published.append((publication.as_of, publication.run_id[:ID_SHOWN], publication.published_at,
-                          *(_number(figures.get((publication.as_of, perimeter, metric)))
+                          *(_headline(figures.get((publication.as_of, perimeter, metric)), metric)
                             for _, perimeter, metric in HEADLINES),
                           f"restated: {publication.reason}" if publication.versions > 1 else ""))
     return "\n".join([
@@ -104,6 +104,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
                      for row in [header, *rows])
+
+
+def _headline(value: float | None, metric: str) -> str:
+    """A headline figure as listed: a share as a percentage with two decimals (`81.52 %`), others exact."""
+    if value is None or not metric.endswith("_share"):
+        return _number(value)
+    return f"{value * 100:.2f} %"
 
 
 def _number(value: float | None) -> str:

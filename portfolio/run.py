@@ -168,7 +168,8 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
     projections, summaries = [], []
     for baseline in baselines:
         if baseline.value is None:
-            warnings.append(run_warning(MISSING_BASELINE, _missing_baseline_detail(baseline, settings)))
+            detail = _missing_baseline_detail(baseline, settings, metrics["as_of"])
+            warnings.append(run_warning(MISSING_BASELINE, detail))
             continue
         series = metric_series(metrics, TRAJECTORY_PERIMETER, baseline.metric)
         projected = project(series, baseline.metric, baseline.value, settings.trajectory)
@@ -189,8 +190,12 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
                   inputs=inputs or [], sample=sample)
 
 
-def _missing_baseline_detail(baseline: Baseline, settings: Settings) -> str:
+def _missing_baseline_detail(baseline: Baseline, settings: Settings, snapshots: pd.Series) -> str:
     key = "baseline_footprint" if baseline.metric.startswith("carbon") else "baseline_financed_emissions"
-    return (f"no baseline for {baseline.metric}: no listed_yield value in a snapshot dated "
-            f"{settings.trajectory.baseline_date.isoformat()} and no [trajectory] {key} setting; "
+    date = settings.trajectory.baseline_date.isoformat()
+    if (snapshots == pd.Timestamp(date)).any():
+        return (f"no baseline for {baseline.metric}: the {date} snapshot has no covered listed_yield line (its "
+                f"issuer figures were published later?), so its value is unknown; freeze the figure with "
+                f"[trajectory] {key} in the settings")
+    return (f"no baseline for {baseline.metric}: no snapshot dated {date} and no [trajectory] {key} setting; "
             "add the baseline snapshot to the holdings or freeze the figure in the settings")

@@ -41,14 +41,24 @@ def _probability(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
+def _missing_baseline_advice(run: Path, baseline_date: str) -> str:
+    """Why there is no baseline and what to do: add the snapshot only when the run did not include it."""
+    metrics = pd.read_csv(_read(run, "metrics.csv"), usecols=["as_of"], dtype=str)
+    if baseline_date in set(metrics["as_of"]):
+        return (f"the {baseline_date} snapshot was included but no listed_yield line is covered there (issuer "
+                "figures published later?), so its footprint is unknown; freeze the baseline with "
+                "[trajectory] baseline_footprint (and baseline_financed_emissions) in the settings")
+    return (f"no snapshot dated {baseline_date} and no baseline in the settings (see warnings.csv): set "
+            f"[trajectory] baseline_footprint or include the {baseline_date} snapshot")
+
+
 def trajectory_table(run: Path) -> str:
     """The status lines for the latest snapshot of a run folder."""
     trajectory = pd.read_csv(_read(run, "trajectory.csv"), parse_dates=["as_of"])
     manifest = json.loads(_read(run, "manifest.json").read_text(encoding="utf-8"))
     settings = manifest["settings"]["trajectory"]
     if trajectory.empty:
-        return (f"{run}: no trajectory (no baseline; see warnings.csv): set [trajectory] baseline_footprint "
-                f"or include the {settings['baseline_date']} snapshot")
+        return f"{run}: no trajectory: {_missing_baseline_advice(run, settings['baseline_date'])}"
     latest = trajectory["as_of"].max()
     rows = trajectory[trajectory["as_of"] == latest]
     lines = [f"{run}: latest snapshot {latest:%Y-%m-%d}, listed yield, {settings['shape']} path to "
