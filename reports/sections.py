@@ -20,7 +20,7 @@ from reports.charts import (breakdown_figure, emitters_figure, mission_figure, m
 from reports.embed import ChartWriter
 from reports.i18n import (asset_class_label, labelled, long_date, metric_value, sector_label, short_date, texts)
 from reports.markup import Column, bullets, chart_block, definitions, esc, paragraph, section, table
-from reports.numbers import format_meur, format_number
+from reports.numbers import format_meur, format_number, format_percent
 from reports.readings import (breakdown_reading, change_sentence, emitters_reading, lower_first, mission_reading,
                               movers_reading, quality_reading, trajectory_reading)
 from reports.selections import (EMISSIONS, FOOTPRINT, breakdown, coverage_split, data_gaps, gaps_by_reason,
@@ -182,11 +182,12 @@ def _provenance(result: Result, lang: str) -> str:
     baselines = table([Column(words["col_metric"]), Column(words["col_value"], True), Column(words["col_origin"])],
                       [(words[f"metric_{b.metric}"], metric_value(b.value, b.metric, lang),
                         origins[b.origin]) for b in result.baselines], css="compact")
-    models = [words["projection_model"].format(metric=lower_first(words[f"metric_{s.metric}"]), model=s.model,
-                                               count=s.snapshots,
+    models = [words["projection_model"].format(metric=lower_first(words[f"metric_{s.metric}"]),
+                                               model=words[f"model_{s.model}"], count=s.snapshots,
                                                first=short_date(pd.Timestamp(s.first_date), lang),
                                                last=short_date(pd.Timestamp(s.last_date), lang),
-                                               r2=format_number(s.r_squared, lang, 2))
+                                               last_value=metric_value(s.last_value, s.metric, lang),
+                                               sd=format_percent(s.monthly_sd, lang, 1))
               for s in result.projection_summaries]
     inputs = table([Column(words["col_role"]), Column(words["col_file"]), Column(words["col_sha256"], css="hash"),
                     Column(words["col_dialect"])],
