@@ -21,6 +21,7 @@ from esg_scores.fx import convert_records, read_fx
 from esg_scores.sovereigns import read_sovereigns
 from holdings import RawTable, read_holdings
 from holdings.funds import read_funds
+from portfolio.advice import Advice, propose
 from portfolio.attribution import compute_attribution
 from portfolio.drift import explain_drift
 from portfolio.evic_inflation import adjusted_metrics
@@ -36,6 +37,7 @@ from portfolio.trajectory import TRAJECTORY_PERIMETER, Baseline, compute_traject
 
 Table = str | Path | pd.DataFrame
 SAMPLE_PACKAGE = "portfolio.sample"
+FOOTPRINT = "carbon_footprint_tco2e_per_meur"
 SAMPLE_HOLDINGS = "holdings.csv"
 SAMPLE_ISSUERS = "issuers.csv"
 SAMPLE_EXTENSIONS = {"funds": "funds.csv", "sovereigns": "sovereigns.csv", "fx": "fx.csv"}
@@ -74,6 +76,7 @@ class Result:
     baselines: list[Baseline]
     inputs: list[InputRecord] = field(default_factory=list)
     sample: bool = False
+    advice: Advice | None = None  # the rebalancing proposal when the footprint is off track (reports' "What to do")
 
     def latest(self, perimeter: str, metric: str) -> float:
         """The value of one metric at the latest snapshot (NaN when empty)."""
@@ -182,12 +185,15 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
         summaries.append(projected[1])
     projection = pd.concat(projections, ignore_index=True) if projections else \
         pd.DataFrame({column: pd.Series(dtype="float64") for column in PROJECTION_COLUMNS})
+    footprint_baseline = next((b.value for b in baselines if b.metric == FOOTPRINT), None)
+    advice = propose(contributions, trajectory, footprint_baseline,
+                     next((s for s in summaries if s.metric == FOOTPRINT), None), settings.trajectory)
     return Result(metrics=metrics, trajectory=trajectory, pai=pai, contributions=contributions,
                   warnings=sort_warnings(pd.concat(warnings, ignore_index=True)), attribution=attribution,
                   attribution_issuers=attribution_issuers, drift=drift,
                   projection=projection.sort_values(["as_of", "metric"], kind="stable", ignore_index=True),
                   projection_summaries=summaries, settings=settings, baselines=baselines,
-                  inputs=inputs or [], sample=sample)
+                  inputs=inputs or [], sample=sample, advice=advice)
 
 
 def _missing_baseline_detail(baseline: Baseline, settings: Settings, snapshots: pd.Series) -> str:

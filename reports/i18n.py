@@ -263,6 +263,41 @@ FR: dict[str, str] = {
     "frontier_x": "Cible d'empreinte carbone ({unit})",
     "frontier_measure_tracking": "écart de suivi (tracking error)",
     "frontier_measure_weights": "changement de pondérations (racine de la somme des carrés)",
+    "section_action": "Que faire",
+    "action_above": "L'empreinte carbone est au-dessus de sa trajectoire. Écarts et causes :",
+    "action_projection_misses": "L'empreinte carbone est sous sa trajectoire aujourd'hui, mais au rythme observé "
+                                "la cible 2030 ne serait pas atteinte.",
+    "drift_gap": "{subject} : {actual} pour une trajectoire à {path} ({gap}).",
+    "drift_driver": "Principale hausse depuis l'instantané précédent : {driver}, {value}.",
+    "driver_allocation": "Allocation (pondérations, entrées et sorties)",
+    "driver_emissions": "Émissions des émetteurs",
+    "driver_evic": "Valorisation des émetteurs (EVIC)",
+    "driver_coverage": "Couverture des données",
+    "driver_covered_value": "Valeur couverte",
+    "driver_footprint": "Empreinte carbone",
+    "action_no_proposal": "Aucune ligne couverte à rééquilibrer : pas de proposition de rééquilibrage.",
+    "action_out_of_reach": "Viser {target} (trajectoire au {date}) est hors d'atteinte sous les limites de "
+                           "rééquilibrage ; l'empreinte la plus basse atteignable est {lowest}.",
+    "action_proposal": "Proposition de rééquilibrage (mêmes calculs que « portfolio rebalance ») pour viser {target} "
+                       "(trajectoire au {date}) : l'empreinte des émetteurs couverts passerait de {before} à {after}, "
+                       "avec une rotation de {turnover} des {value} couverts. Sans historique de prix, "
+                       "l'écart de suivi n'est pas estimé : la proposition change le moins possible les "
+                       "pondérations. Principaux mouvements :",
+    "col_weight_now": "Poids actuel",
+    "col_weight_proposed": "Poids proposé",
+    "col_trade": "Achat (+) / vente (−)",
+    "action_drivers": "Émetteurs ayant le plus fait monter l'empreinte ({period}) :",
+    "action_no_gaps": "Aucune ligne éligible des actifs de rendement cotés sans données : rien à compléter.",
+    "action_no_issuer": "(identifiant d'émetteur manquant)",
+    "action_gaps": "Données à obtenir en priorité (lignes éligibles non couvertes, par émetteur) :",
+    "action_not_assessed": "Sans valeur de référence ou sans empreinte mesurée à cette date, la position sur la "
+                           "trajectoire n'est pas évaluée : figer la référence dans les paramètres et compléter "
+                           "les données ci-dessous.",
+    "action_on_track": "La trajectoire est tenue : {years} d'avance, {actual} pour une trajectoire à {path}, soit "
+                       "une marge de {room} avant de la dépasser.",
+    "action_projection_ok": "Au rythme observé, l'empreinte serait de {projected} en fin de période, pour une cible "
+                            "de {target}.",
+    "action_watch": "Émetteurs à suivre (part des émissions financées des actifs de rendement cotés) :",
     "footer": "Rapport généré par mission-portfolio {version} (méthodologie {methodology}) · données au {date}.",
     "other": "Autres",
     "sector_unknown": "Secteur non renseigné",
@@ -491,6 +526,39 @@ EN: dict[str, str] = {
     "frontier_x": "Carbon footprint target ({unit})",
     "frontier_measure_tracking": "tracking error",
     "frontier_measure_weights": "weight change (root of squared sum)",
+    "section_action": "What to do",
+    "action_above": "The carbon footprint is above its path. Gaps and causes:",
+    "action_projection_misses": "The carbon footprint is below its path today, but at the observed pace the 2030 "
+                                "target would be missed.",
+    "drift_gap": "{subject}: {actual} against a path of {path} ({gap}).",
+    "drift_driver": "Largest rise since the previous snapshot: {driver}, {value}.",
+    "driver_allocation": "Allocation (weights, entries and exits)",
+    "driver_emissions": "Issuer emissions",
+    "driver_evic": "Issuer valuation (EVIC)",
+    "driver_coverage": "Data coverage",
+    "driver_covered_value": "Covered value",
+    "driver_footprint": "Carbon footprint",
+    "action_no_proposal": "No covered line to rebalance: no rebalancing proposal.",
+    "action_out_of_reach": "Aiming at {target} (the path at {date}) is out of reach under the rebalancing limits; "
+                           "the lowest reachable footprint is {lowest}.",
+    "action_proposal": "Rebalancing proposal (the computation of `portfolio rebalance`) aiming at {target} (the path "
+                       "at {date}): the footprint of the covered issuers would go from {before} to {after}, with a "
+                       "turnover of {turnover} of the {value} covered. Without price history the tracking error is "
+                       "not estimated: the proposal changes the weights as little as possible. Largest trades:",
+    "col_weight_now": "Weight now",
+    "col_weight_proposed": "Proposed weight",
+    "col_trade": "Buy (+) / sell (−)",
+    "action_drivers": "Issuers that raised the footprint most ({period}):",
+    "action_no_gaps": "No eligible listed yield line lacks data: nothing to complete.",
+    "action_no_issuer": "(issuer identifier missing)",
+    "action_gaps": "Data to obtain first (eligible lines left uncovered, by issuer):",
+    "action_not_assessed": "Without a baseline value or a measured footprint at this date, the position on the path "
+                           "is not assessed: freeze the baseline in the settings and complete the data below.",
+    "action_on_track": "The path is held: {years} ahead, {actual} against a path of {path}, a margin of {room} "
+                       "before crossing it.",
+    "action_projection_ok": "At the observed pace the footprint would be {projected} at the end of the period, "
+                            "against a target of {target}.",
+    "action_watch": "Issuers to watch (share of the listed yield assets' financed emissions):",
     "footer": "Report generated by mission-portfolio {version} (methodology {methodology}) · data as of {date}.",
     "other": "Other",
     "sector_unknown": "Sector not given",

@@ -1,4 +1,4 @@
-"""Sections 2 to 8 of the report, each a function from the `Result` to its markup.
+"""Sections 2, 3 and 5 to 9 of the report (4, "What to do", is `reports.action`), each from the `Result`.
 
 A section states what it shows (chart title), shows it, and says what it
 reads (one sentence generated from the same figures); when there is nothing
@@ -69,7 +69,7 @@ def contributors_section(result: Result, charts: ChartWriter, lang: str) -> str:
     date = latest_date(result)
     top = top_emitters(result, date)
     if top.empty:
-        return section("contributors", 4, words["section_contributors"], paragraph(words["no_data"]))
+        return section("contributors", 5, words["section_contributors"], paragraph(words["no_data"]))
     names = issuer_names(result, top["issuer_id"].astype(str).tolist())
     body = chart_block(words["chart_emitters"], charts(emitters_figure(top, names, lang), "chart-emitters"),
                        emitters_reading(top, names, lang))
@@ -80,7 +80,7 @@ def contributors_section(result: Result, charts: ChartWriter, lang: str) -> str:
         labels = [words["other"] if row.other else row.key for row in groups.itertuples()]
         body += chart_block(words[title], charts(breakdown_figure(groups, labels, lang), div_id),
                             breakdown_reading(groups, labels, lang))
-    return section("contributors", 4, words["section_contributors"], body)
+    return section("contributors", 5, words["section_contributors"], body)
 
 
 def mission_section(result: Result, charts: ChartWriter, commitment: float, lang: str) -> str:
@@ -88,7 +88,7 @@ def mission_section(result: Result, charts: ChartWriter, commitment: float, lang
     words = texts(lang)
     body = chart_block(words["chart_mission"], charts(mission_figure(result, commitment, lang), "chart-mission"),
                        mission_reading(result, commitment, lang))
-    return section("mission", 5, words["section_mission"], body)
+    return section("mission", 6, words["section_mission"], body)
 
 
 def _gap_tables(result: Result, lang: str) -> str:
@@ -136,7 +136,7 @@ def quality_section(result: Result, charts: ChartWriter, floor: float, lang: str
     if len(notices):
         body += f'<h3>{esc(words["notices_title"])}</h3>' + bullets(
             labelled(words.get(f"reason_{row.reason}", row.reason), row.detail, lang) for row in notices.itertuples())
-    return section("data-quality", 6, words["section_quality"], body)
+    return section("data-quality", 7, words["section_quality"], body)
 
 
 def pai_section(result: Result, lang: str) -> str:
@@ -144,7 +144,7 @@ def pai_section(result: Result, lang: str) -> str:
     words = texts(lang)
     pai = pai_table(result)
     if pai.empty:
-        return section("pai", 7, words["section_pai"], paragraph(words["pai_none"]))
+        return section("pai", 8, words["section_pai"], paragraph(words["pai_none"]))
     body = ""
     for number, (metric, decimals) in enumerate(PAI_COLUMNS, start=1):
         if metric not in pai.index.get_level_values("metric"):
@@ -154,7 +154,7 @@ def pai_section(result: Result, lang: str) -> str:
         cells = [(words[f"perimeter_{perimeter}"], *(format_number(v, lang, decimals) for v in rows.loc[perimeter]))
                  for perimeter in PERIMETER_ORDER if perimeter in rows.index]
         body += f'<h3>{esc(words[f"pai_{number}"])}</h3>' + table(columns, cells, css="compact")
-    return section("pai", 7, words["section_pai"], body + paragraph(words["pai_note"], "note"))
+    return section("pai", 8, words["section_pai"], body + paragraph(words["pai_note"], "note"))
 
 
 def _setting_text(value: object) -> str:
@@ -207,4 +207,4 @@ def methodology_section(result: Result, lang: str) -> str:
             + f'<h3>{esc(words["versions_title"])}</h3>'
             + paragraph(words["versions"].format(version=versions.VERSION,
                                                  methodology=versions.METHODOLOGY_VERSION)))
-    return section("methodology", 8, words["section_methodology"], body)
+    return section("methodology", 9, words["section_methodology"], body)

@@ -210,6 +210,24 @@ def data_gaps(result: Result, date: pd.Timestamp) -> pd.DataFrame:
                             na_position="last").reset_index(drop=True)
 
 
+def worth_closing(result: Result, date: pd.Timestamp) -> pd.DataFrame:
+    """Uncovered eligible lines of the target perimeter at one date, by issuer (id empty: one group), largest first.
+
+    Columns issuer_id, value (their market value) and reason (the first reason
+    of the largest line): the data that would widen the footprint's coverage most.
+    """
+    lines = result.contributions
+    lines = lines[(lines["as_of"] == date).to_numpy() & (lines["bucket"] == "yield").to_numpy()
+                  & lines["listed"].to_numpy(bool) & lines["eligible"].to_numpy(bool) & ~lines["covered"].to_numpy(bool)]
+    if "parent_holding_id" in lines.columns:
+        lines = lines[lines["parent_holding_id"] == ""]
+    ordered = lines.sort_values([VALUE, "holding_id"], ascending=[False, True], kind="stable")
+    grouped = ordered.groupby("issuer_id", sort=False).agg(value=(VALUE, "sum"), reason=("reason", "first"))
+    grouped["reason"] = grouped["reason"].astype(str).str.split("|").str[0]
+    grouped = grouped.reset_index().sort_values(["value", "issuer_id"], ascending=[False, True], kind="stable")
+    return grouped.reset_index(drop=True)
+
+
 def coverage_split(result: Result, date: pd.Timestamp) -> pd.DataFrame:
     """Value of each perimeter by provenance of its carbon data: reported, looked through, estimated, uncovered.
 
