@@ -38,7 +38,8 @@ def drift_sentences(result: Result, lang: str) -> list[str]:
         if row.driver:
             value = metric_value(row.driver_value, FOOTPRINT, lang, signed=True) if row.metric != EMISSIONS \
                 else format_percent(row.driver_value, lang, 1, signed=True)
-            text += " " + words["drift_driver"].format(driver=lower_first(words[f"driver_{row.driver}"]),
+            key = "drift_driver" if row.driver_value > 0 else "drift_driver_fell"
+            text += " " + words[key].format(driver=lower_first(words[f"driver_{row.driver}"]),
                                                        value=value)
         sentences.append(text)
     return sentences

@@ -60,8 +60,8 @@ FR: dict[str, str] = {
     "metric_carbon_footprint_tco2e_per_meur": "Empreinte carbone",
     "metric_financed_emissions_tco2e": "Émissions financées",
     "metric_carbon_footprint_evic_adjusted_tco2e_per_meur": "Empreinte carbone, EVIC corrigée de l'inflation",
-    "subject_carbon_footprint_tco2e_per_meur": "L'empreinte carbone a",
-    "subject_financed_emissions_tco2e": "Les émissions financées ont",
+    "subject_carbon_footprint_tco2e_per_meur": "L'empreinte carbone est",
+    "subject_financed_emissions_tco2e": "Les émissions financées sont",
     "perimeter_total": "Ensemble du portefeuille",
     "perimeter_yield": "Actifs de rendement",
     "perimeter_strategic": "Participations stratégiques",
@@ -161,7 +161,7 @@ FR: dict[str, str] = {
     "hover_total": "Total",
     "hover_interval": "Intervalle 80 % : {low80} – {high80} ; 95 % : {low95} – {high95}",
     # readings under the charts
-    "reading_trajectory": "{subject} {moved} de {pct} depuis {baseline_year}, soit {years} {position} sur la "
+    "reading_trajectory": "{subject} {change} depuis {baseline_year}, soit {years} {position} sur la "
                           "trajectoire {shape}{projection}.",
     "position_ahead": "d'avance",
     "position_behind": "de retard",
@@ -253,7 +253,7 @@ FR: dict[str, str] = {
                     "mesuré / trajectoire − 1, signalé au-delà de la tolérance ; années d'avance "
                     "(M6.3 à M6.5).",
     "formula_attribution": "Variation de l'empreinte : effet couverture d'abord, puis partage exact entre "
-                           "allocation, émissions et EVIC (valeurs de Shapley), voir portfolio/attribution.py.",
+                           "allocation, émissions et EVIC (valeurs de Shapley) (M6.7).",
     "formula_pai": "PAI 1 à 3 : moyenne des quatre fins de trimestre de l'année (M5).",
     "frontier_title": "Rééquilibrage : frontière empreinte carbone / écart au portefeuille actuel",
     "frontier_intro": "Empreinte carbone actuelle {before} {unit}, cible {target}, après la proposition {after}. "
@@ -269,6 +269,8 @@ FR: dict[str, str] = {
                                 "la cible 2030 ne serait pas atteinte.",
     "drift_gap": "{subject} : {actual} pour une trajectoire à {path} ({gap}).",
     "drift_driver": "Principale hausse depuis l'instantané précédent : {driver}, {value}.",
+    "drift_driver_fell": "En baisse depuis l'instantané précédent, mais pas assez ; principal mouvement : {driver}, "
+                         "{value}.",
     "driver_allocation": "Allocation (pondérations, entrées et sorties)",
     "driver_emissions": "Émissions des émetteurs",
     "driver_evic": "Valorisation des émetteurs (EVIC)",
@@ -278,7 +280,7 @@ FR: dict[str, str] = {
     "action_no_proposal": "Aucune ligne couverte à rééquilibrer : pas de proposition de rééquilibrage.",
     "action_out_of_reach": "Viser {target} (trajectoire au {date}) est hors d'atteinte sous les limites de "
                            "rééquilibrage ; l'empreinte la plus basse atteignable est {lowest}.",
-    "action_proposal": "Proposition de rééquilibrage (mêmes calculs que « portfolio rebalance ») pour viser {target} "
+    "action_proposal": "Proposition de rééquilibrage (le calcul de la commande de rééquilibrage) pour viser {target} "
                        "(trajectoire au {date}) : l'empreinte des émetteurs couverts passerait de {before} à {after}, "
                        "avec une rotation de {turnover} des {value} couverts. Sans historique de prix, "
                        "l'écart de suivi n'est pas estimé : la proposition change le moins possible les "
@@ -286,7 +288,7 @@ FR: dict[str, str] = {
     "col_weight_now": "Poids actuel",
     "col_weight_proposed": "Poids proposé",
     "col_trade": "Achat (+) / vente (−)",
-    "action_drivers": "Émetteurs ayant le plus fait monter l'empreinte ({period}) :",
+    "action_drivers": "Émetteurs ayant le plus fait monter l'empreinte, {period} :",
     "action_no_gaps": "Aucune ligne éligible des actifs de rendement cotés sans données : rien à compléter.",
     "action_no_issuer": "(identifiant d'émetteur manquant)",
     "action_gaps": "Données à obtenir en priorité (lignes éligibles non couvertes, par émetteur) :",
@@ -298,6 +300,25 @@ FR: dict[str, str] = {
     "action_projection_ok": "Au rythme observé, l'empreinte serait de {projected} en fin de période, pour une cible "
                             "de {target}.",
     "action_watch": "Émetteurs à suivre (part des émissions financées des actifs de rendement cotés) :",
+    "detail_missing_issuer_id": "ligne éligible sans identifiant d'émetteur",
+    "detail_no_issuer_record": "aucune donnée de l'émetteur {issuer} d'un exercice antérieur ou égal à {year} "
+                               "publiée au {date}",
+    "detail_record": "donnée de l'exercice {year} publiée le {date} : ",
+    "detail_default_date": "date par défaut",
+    "detail_missing_scope": "{scopes} vide",
+    "detail_missing_evic": "EVIC vide ou nulle",
+    "detail_missing_revenue": "chiffre d'affaires vide ou nul",
+    "detail_uncovered": " ; ligne non couverte",
+    "detail_out_of_waci": " ; hors WACI et PAI 3",
+    "detail_estimated": " ; estimée par moyennes sectorielles (PCAF {quality})",
+    "detail_fund_weights": "les poids de la composition du fonds totalisent {weights} : {rest} de la ligne restent "
+                           "non couverts",
+    "notice_baseline_unknown": "pas de référence pour {metric} : l'instantané du {date} n'a aucune ligne couverte "
+                               "(données des émetteurs publiées plus tard ?) ; figer la valeur dans les paramètres.",
+    "notice_baseline_absent": "pas de référence pour {metric} : aucun instantané au {date} et aucune valeur figée "
+                              "dans les paramètres.",
+    "notice_no_projection": "pas de projection pour {metric} : il faut au moins {minimum} instantanés avec une "
+                            "valeur.",
     "footer": "Rapport généré par mission-portfolio {version} (méthodologie {methodology}) · données au {date}.",
     "other": "Autres",
     "sector_unknown": "Secteur non renseigné",
@@ -335,8 +356,8 @@ EN: dict[str, str] = {
     "metric_carbon_footprint_tco2e_per_meur": "Carbon footprint",
     "metric_financed_emissions_tco2e": "Financed emissions",
     "metric_carbon_footprint_evic_adjusted_tco2e_per_meur": "Carbon footprint, inflation-adjusted EVIC",
-    "subject_carbon_footprint_tco2e_per_meur": "The carbon footprint has",
-    "subject_financed_emissions_tco2e": "Financed emissions have",
+    "subject_carbon_footprint_tco2e_per_meur": "The carbon footprint is",
+    "subject_financed_emissions_tco2e": "Financed emissions are",
     "perimeter_total": "Whole portfolio",
     "perimeter_yield": "Yield assets",
     "perimeter_strategic": "Strategic holdings",
@@ -429,7 +450,7 @@ EN: dict[str, str] = {
     "hover_issuer": "Issuer",
     "hover_total": "Total",
     "hover_interval": "80% interval: {low80} – {high80}; 95%: {low95} – {high95}",
-    "reading_trajectory": "{subject} {moved} {pct} since {baseline_year}, which puts it {years} {position} the "
+    "reading_trajectory": "{subject} {change} since {baseline_year}, which puts it {years} {position} the "
                           "{shape} path{projection}.",
     "position_ahead": "ahead of",
     "position_behind": "behind",
@@ -516,7 +537,7 @@ EN: dict[str, str] = {
     "formula_path": "Path: linear B (1 − r t / T) or geometric B (1 − r)^(t / T); gap = actual / path − 1, "
                     "flagged above the tolerance; years ahead (M6.3 to M6.5).",
     "formula_attribution": "Change of the footprint: coverage effect first, then an exact split between "
-                           "allocation, emissions and EVIC (Shapley values), see portfolio/attribution.py.",
+                           "allocation, emissions and EVIC (Shapley values) (M6.7).",
     "formula_pai": "PAI 1 to 3: mean of the year's four quarter-ends (M5).",
     "frontier_title": "Rebalancing: carbon footprint against distance from the current portfolio",
     "frontier_intro": "Carbon footprint now {before} {unit}, target {target}, after the proposal {after}. The curve "
@@ -532,6 +553,7 @@ EN: dict[str, str] = {
                                 "target would be missed.",
     "drift_gap": "{subject}: {actual} against a path of {path} ({gap}).",
     "drift_driver": "Largest rise since the previous snapshot: {driver}, {value}.",
+    "drift_driver_fell": "Down since the previous snapshot, but not enough; largest move: {driver}, {value}.",
     "driver_allocation": "Allocation (weights, entries and exits)",
     "driver_emissions": "Issuer emissions",
     "driver_evic": "Issuer valuation (EVIC)",
@@ -541,14 +563,14 @@ EN: dict[str, str] = {
     "action_no_proposal": "No covered line to rebalance: no rebalancing proposal.",
     "action_out_of_reach": "Aiming at {target} (the path at {date}) is out of reach under the rebalancing limits; "
                            "the lowest reachable footprint is {lowest}.",
-    "action_proposal": "Rebalancing proposal (the computation of `portfolio rebalance`) aiming at {target} (the path "
+    "action_proposal": "Rebalancing proposal (as the portfolio rebalance command computes it) aiming at {target} (the path "
                        "at {date}): the footprint of the covered issuers would go from {before} to {after}, with a "
                        "turnover of {turnover} of the {value} covered. Without price history the tracking error is "
                        "not estimated: the proposal changes the weights as little as possible. Largest trades:",
     "col_weight_now": "Weight now",
     "col_weight_proposed": "Proposed weight",
     "col_trade": "Buy (+) / sell (−)",
-    "action_drivers": "Issuers that raised the footprint most ({period}):",
+    "action_drivers": "Issuers that raised the footprint most, {period}:",
     "action_no_gaps": "No eligible listed yield line lacks data: nothing to complete.",
     "action_no_issuer": "(issuer identifier missing)",
     "action_gaps": "Data to obtain first (eligible lines left uncovered, by issuer):",
@@ -559,6 +581,21 @@ EN: dict[str, str] = {
     "action_projection_ok": "At the observed pace the footprint would be {projected} at the end of the period, "
                             "against a target of {target}.",
     "action_watch": "Issuers to watch (share of the listed yield assets' financed emissions):",
+    "detail_missing_issuer_id": "eligible line without issuer identifier",
+    "detail_no_issuer_record": "no figures of issuer {issuer} for a fiscal year up to {year} published by {date}",
+    "detail_record": "figures of fiscal year {year} published {date}: ",
+    "detail_default_date": "default date",
+    "detail_missing_scope": "{scopes} empty",
+    "detail_missing_evic": "EVIC empty or 0",
+    "detail_missing_revenue": "revenue empty or 0",
+    "detail_uncovered": "; line left uncovered",
+    "detail_out_of_waci": "; out of WACI and PAI 3",
+    "detail_estimated": "; estimated from sector averages (PCAF {quality})",
+    "detail_fund_weights": "the fund composition's weights sum to {weights}: {rest} of the line stays uncovered",
+    "notice_baseline_unknown": "no baseline for {metric}: the {date} snapshot has no covered line (issuer figures "
+                               "published later?); freeze the value in the settings.",
+    "notice_baseline_absent": "no baseline for {metric}: no snapshot at {date} and no value frozen in the settings.",
+    "notice_no_projection": "no projection for {metric}: at least {minimum} snapshots with a value are needed.",
     "footer": "Report generated by mission-portfolio {version} (methodology {methodology}) · data as of {date}.",
     "other": "Other",
     "sector_unknown": "Sector not given",

@@ -18,12 +18,13 @@ from portfolio.run import Result
 from reports.charts import (breakdown_figure, emitters_figure, mission_figure, movers_figure, quality_figure,
                             trajectory_figure, waterfall_figure)
 from reports.embed import ChartWriter
+from reports.gap_words import gap_detail, notice_detail
 from reports.i18n import (asset_class_label, labelled, long_date, metric_value, sector_label, short_date, texts)
 from reports.markup import Column, bullets, chart_block, definitions, esc, paragraph, section, table
 from reports.numbers import format_meur, format_number, format_percent
 from reports.readings import (breakdown_reading, change_sentence, emitters_reading, lower_first, mission_reading,
                               movers_reading, quality_reading, trajectory_reading)
-from reports.selections import (EMISSIONS, FOOTPRINT, breakdown, coverage_split, data_gaps, gaps_by_reason,
+from reports.selections import (EMISSIONS, FOOTPRINT, VALUE, breakdown, coverage_split, data_gaps, gaps_by_reason,
                                 issuer_names,
                                 latest_change, latest_date, pai_table, run_notices, top_emitters)
 
@@ -106,8 +107,9 @@ def _gap_tables(result: Result, lang: str) -> str:
     lines = table([Column(words["col_holding"], css="id"), Column(words["col_issuer"], css="id"),
                    Column(words["col_name"]), Column(words["col_value"], True), Column(words["col_reason"]),
                    Column(words["col_detail"], css="detail")],
-                  [(row.holding_id, row.issuer_id, row.name, format_meur(row.market_value_eur, lang, 2),
-                    words.get(f"reason_{row.reason}", row.reason), row.detail) for row in shown.itertuples()], css="gaps")
+                  [(row["holding_id"], row["issuer_id"], row["name"], format_meur(row[VALUE], lang, 2),
+                    words.get(f"reason_{row['reason']}", row["reason"]),
+                    gap_detail(row, result.settings.scopes, lang)) for _, row in shown.iterrows()], css="gaps")
     more = paragraph(words["gaps_more"].format(count=format_number(len(gaps) - len(shown), lang, 0)), "note") \
         if len(gaps) > len(shown) else ""
     return title + summary + lines + more
@@ -135,7 +137,8 @@ def quality_section(result: Result, charts: ChartWriter, floor: float, lang: str
     notices = run_notices(result)
     if len(notices):
         body += f'<h3>{esc(words["notices_title"])}</h3>' + bullets(
-            labelled(words.get(f"reason_{row.reason}", row.reason), row.detail, lang) for row in notices.itertuples())
+            labelled(words.get(f"reason_{row.reason}", row.reason), notice_detail(result, row.reason, row.detail, lang),
+                     lang) for row in notices.itertuples())
     return section("data-quality", 7, words["section_quality"], body)
 
 

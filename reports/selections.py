@@ -204,7 +204,9 @@ def data_gaps(result: Result, date: pd.Timestamp) -> pd.DataFrame:
     """The warnings of one snapshot with each line's name and value, largest value first."""
     warnings = result.warnings[result.warnings["as_of"] == date]
     lines = result.contributions
-    lines = lines.loc[lines["as_of"] == date, ["holding_id", "name", VALUE]]
+    wanted = ["holding_id", "name", VALUE, "record_year", "record_published_on", "scope1_tco2e", "scope2_tco2e",
+              "scope3_tco2e", "data_quality", "estimated", "lookthrough_weight"]
+    lines = lines.loc[lines["as_of"] == date, [column for column in wanted if column in lines.columns]]
     gaps = warnings.merge(lines, on="holding_id", how="left")
     return gaps.sort_values([VALUE, "holding_id", "reason"], ascending=[False, True, True], kind="stable",
                             na_position="last").reset_index(drop=True)
