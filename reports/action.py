@@ -122,6 +122,9 @@ def _keep(result: Result, lang: str) -> str:
             projected=metric_value(summary.projected_at_target, FOOTPRINT, lang),
             target=metric_value(summary.target_value, FOOTPRINT, lang))
     body = paragraph(text)
+    reasons = drift_sentences(result, lang)  # the footprint holds, but financed emissions may be above their path
+    if reasons:
+        body += paragraph(words["action_other_drift"]) + bullets(reasons)
     top = top_emitters(result, latest_date(result), ISSUERS_SHOWN)
     if len(top):
         names = issuer_names(result, top["issuer_id"].astype(str).tolist())

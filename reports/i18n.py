@@ -299,6 +299,7 @@ FR: dict[str, str] = {
                        "une marge de {room} avant de la dépasser.",
     "action_projection_ok": "Au rythme observé, l'empreinte serait de {projected} en fin de période, pour une cible "
                             "de {target}.",
+    "action_other_drift": "Au-dessus de sa trajectoire malgré tout :",
     "action_watch": "Émetteurs à suivre (part des émissions financées des actifs de rendement cotés) :",
     "detail_missing_issuer_id": "ligne éligible sans identifiant d'émetteur",
     "detail_no_issuer_record": "aucune donnée de l'émetteur {issuer} d'un exercice antérieur ou égal à {year} "
@@ -580,6 +581,7 @@ EN: dict[str, str] = {
                        "before crossing it.",
     "action_projection_ok": "At the observed pace the footprint would be {projected} at the end of the period, "
                             "against a target of {target}.",
+    "action_other_drift": "Above its path nonetheless:",
     "action_watch": "Issuers to watch (share of the listed yield assets' financed emissions):",
     "detail_missing_issuer_id": "eligible line without issuer identifier",
     "detail_no_issuer_record": "no figures of issuer {issuer} for a fiscal year up to {year} published by {date}",

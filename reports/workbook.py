@@ -165,8 +165,10 @@ def column_cells(series: pd.Series, formats: str | pd.Series, styles: Styles, le
         return [f'<c r="{letter}{n}" s="{styles_index[fmt]}"><v>{v!r}</v></c>' if math.isfinite(v) else ""
                 for n, v, fmt in zip(numbers, values, per_row)]
     texts = series.astype(object).tolist()
-    return [f'<c r="{letter}{n}" t="inlineStr"><is><t{SPACE if v != v.strip() else ""}>{xml_text(v)}</t></is></c>'
-            if isinstance(v, str) and v else "" for n, v in zip(numbers, texts)]
+    # each distinct text escaped once (bucket, asset class, reason... repeat on every row)
+    inner = {v: f' t="inlineStr"><is><t{SPACE if v != v.strip() else ""}>{xml_text(v)}</t></is></c>'
+             for v in set(texts) if isinstance(v, str) and v}
+    return [f'<c r="{letter}{n}"{inner[v]}' if v in inner else "" for n, v in zip(numbers, texts)]
 
 
 def _cut_note(sheet: TableSheet, count: SheetCount, words: dict[str, str]) -> str:
