@@ -13,7 +13,7 @@ Every figure is read from the `Result`; nothing is recomputed here.
 
 from __future__ import annotations
 
-from portfolio.run import Result
+from portfolio import Result
 from reports.i18n import labelled, long_date, metric_value, texts, years_phrase
 from reports.markup import Column, bullets, paragraph, section, table
 from reports.numbers import format_meur, format_percent
@@ -120,7 +120,8 @@ def _keep(result: Result, lang: str) -> str:
     if summary is not None:
         text += " " + words["action_projection_ok"].format(
             projected=metric_value(summary.projected_at_target, FOOTPRINT, lang),
-            target=metric_value(summary.target_value, FOOTPRINT, lang))
+            target=metric_value(summary.target_value, FOOTPRINT, lang),
+            year=result.settings.trajectory.target_date.year)
     body = paragraph(text)
     reasons = drift_sentences(result, lang)  # the footprint holds, but financed emissions may be above their path
     if reasons:

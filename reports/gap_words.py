@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portfolio.run import Result
+from portfolio import Result
 from reports.i18n import short_date, texts
 from reports.numbers import format_number, format_percent
 from reports.readings import lower_first
@@ -57,7 +57,5 @@ def notice_detail(result: Result, reason: str, detail: str, lang: str) -> str:
         key = "notice_baseline_unknown" if date in snapshots else "notice_baseline_absent"
         return words[key].format(metric=name, date=short_date(date, lang))
     if reason == "no_projection":
-        from portfolio.projection import MIN_SNAPSHOTS
-
-        return words["notice_no_projection"].format(metric=name, minimum=MIN_SNAPSHOTS)
+        return words["notice_no_projection"].format(metric=name)
     return detail
