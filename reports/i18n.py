@@ -234,7 +234,7 @@ FR: dict[str, str] = {
     "role_holdings": "Positions",
     "role_issuers": "Données émetteurs",
     "no_inputs": "Données passées directement en mémoire : pas de fichier d'entrée.",
-    "versions": "mission-portfolio {version} · méthodologie {methodology} (docs/methodology.md).",
+    "versions": "mission-portfolio {version} · méthodologie {methodology}.",
     "projection_model": "Projection ({metric}) : {model} ; ajustée sur {count} instantanés du {first} au {last}, "
                         "départ de la dernière valeur mesurée, {last_value} ; choc mensuel de {sd} (écart type).",
     "model_rwdrift": "marche aléatoire avec dérive sur le logarithme de la valeur, mois par mois (modèle espace-"
@@ -518,7 +518,7 @@ EN: dict[str, str] = {
     "role_holdings": "Holdings",
     "role_issuers": "Issuer data",
     "no_inputs": "Data passed in memory: no input file.",
-    "versions": "mission-portfolio {version} · methodology {methodology} (docs/methodology.md).",
+    "versions": "mission-portfolio {version} · methodology {methodology}.",
     "projection_model": "Projection ({metric}): {model}; fitted on {count} snapshots from {first} to {last}, "
                         "starting from the last measured value, {last_value}; monthly shock {sd} (standard "
                         "deviation).",

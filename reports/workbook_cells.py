@@ -47,7 +47,7 @@ FIXED = re.compile(r'^(#,##)?0(\.0+)?(%)?(?: "(.*)")?$')
 GENERAL_DIGITS = 10  # Excel's General shows at most this many significant digits in a normal column
 PADDING = 2  # characters of margin around a cell's text
 FILTER_BUTTON = 3  # the header's filter button, in characters
-MAX_WIDTH = 255  # Excel's widest column; text longer than this wraps
+MAX_WIDTH = 255  # Excel's widest column
 
 
 class ExactSheet(Worksheet):
@@ -77,19 +77,18 @@ class ExactSheet(Worksheet):
 
 
 class Styles:
-    """xlsxwriter formats, made once per (number format, bold, italic, red, wrap) and reused."""
+    """xlsxwriter formats, made once per (number format, bold, italic, red, font size) and reused."""
 
     def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
-        self.made: dict[tuple[str, bool, bool, bool, bool, int | None], object] = {}
+        self.made: dict[tuple[str, bool, bool, bool, int | None], object] = {}
 
     def __call__(self, number_format: str = GENERAL, bold: bool = False, italic: bool = False, red: bool = False,
-                 wrap: bool = False, size: int | None = None) -> object:
-        key = (number_format, bold, italic, red, wrap, size)
+                 size: int | None = None) -> object:
+        key = (number_format, bold, italic, red, size)
         if key not in self.made:
             properties: dict[str, object] = {"num_format": number_format} if number_format != GENERAL else {}
-            properties.update({name: True for name, on in (("bold", bold), ("italic", italic),
-                                                            ("text_wrap", wrap)) if on})
+            properties.update({name: True for name, on in (("bold", bold), ("italic", italic)) if on})
             if red:
                 properties["font_color"] = "#C00000"
             if size:

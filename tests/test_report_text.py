@@ -222,7 +222,9 @@ def test_every_quoted_number_comes_from_the_outputs(runs, kind: str, lang: str) 
 def test_one_language_only(runs, kind: str, lang: str) -> None:
     result, _ = runs[kind]
     foreign = ENGLISH_WORDS if lang == "fr" else FRENCH_WORDS
-    words = re.findall(r"[A-Za-zÀ-ÿ]+", visible_text(result, lang))
+    text = visible_text(result, lang)
+    assert not re.findall(r"[\w-]+/[\w/.-]+\.(?:py|md)\b", text), "a file path in the report"
+    words = re.findall(r"[A-Za-zÀ-ÿ]+", text)
     found = sorted({word for word in words if word in foreign or word.lower() in foreign and len(word) > 3})
     assert not found, f"{kind} {lang}: words of the other language: {found}"
 
