@@ -29,11 +29,8 @@ FOOTPRINT = "carbon_footprint_tco2e_per_meur"
 
 @dataclass(frozen=True)
 class Advice:
-    """The rebalancing proposal for an off-track book (`trades` empty and `summary` None when on track)."""
+    """The rebalancing proposal for an off-track book (`target` None when no line is covered to re-weight)."""
 
-    off_track: bool
-    above_path: bool
-    projection_misses: bool
     as_of: pd.Timestamp
     target: float | None               # the footprint the proposal aims at, tCO2e/MEUR
     target_date: pd.Timestamp | None   # the date whose path value that is
@@ -42,9 +39,9 @@ class Advice:
     lowest_footprint: float | None     # when the target is out of reach under the limits: what is reachable
 
 
-def _on_track(trajectory: pd.DataFrame, summary: ProjectionSummary | None,
-              as_of: pd.Timestamp) -> tuple[bool, bool]:
-    """(above the path at `as_of`, projection's median above the target at the target date)."""
+def standing(trajectory: pd.DataFrame, summary: ProjectionSummary | None,
+             as_of: pd.Timestamp) -> tuple[bool, bool]:
+    """The footprint's (above the path at `as_of`, projection's median above the target at the target date)."""
     rows = trajectory[(trajectory["metric"] == FOOTPRINT) & (trajectory["as_of"] == as_of)]
     above = bool(len(rows) and pd.notna(rows["flag"].iloc[0]) and rows["flag"].iloc[0])
     misses = bool(summary is not None and summary.projected_at_target > summary.target_value)
@@ -53,19 +50,19 @@ def _on_track(trajectory: pd.DataFrame, summary: ProjectionSummary | None,
 
 def propose(contributions: pd.DataFrame, trajectory: pd.DataFrame, baseline: float | None,
             summary: ProjectionSummary | None, settings: Trajectory) -> Advice | None:
-    """The advice at the latest snapshot, or None without a footprint baseline (no path to be off)."""
+    """The proposal at the latest snapshot; None when on track or without a footprint baseline (no path)."""
     if baseline is None or contributions.empty:
         return None
     as_of = pd.Timestamp(contributions["as_of"].max())
-    above, misses = _on_track(trajectory, summary, as_of)
+    above, misses = standing(trajectory, summary, as_of)
     empty = pd.DataFrame(columns=["issuer_id", "current_weight", "proposed_weight", "current_value_eur",
                                   "proposed_value_eur", "trade_eur"])
     if not (above or misses):
-        return Advice(False, above, misses, as_of, None, None, empty, None, None)
+        return None
     lines = contributions[(contributions["as_of"] == as_of).to_numpy() & (contributions["bucket"] == "yield").to_numpy()
                           & contributions["listed"].to_numpy(bool) & contributions["covered"].to_numpy(bool)]
     if lines.empty:
-        return Advice(True, above, misses, as_of, None, None, empty, None, None)
+        return Advice(as_of, None, None, empty, None, None)
     from portfolio.rebalance import Infeasible, Limits, Rebalancer, footprint, proposal_table, turnover  # cvxpy
     from portfolio.rebalance_inputs import issuer_book
 
@@ -79,10 +76,10 @@ def propose(contributions: pd.DataFrame, trajectory: pd.DataFrame, baseline: flo
         rebalancer = Rebalancer(book, Limits())
         proposal = rebalancer.propose(target)
     except Infeasible as error:
-        return Advice(True, above, misses, as_of, target, target_date, empty, None, error.lowest)
+        return Advice(as_of, target, target_date, empty, None, error.lowest)
     weights = proposal.weights
     figures = {"footprint_before": footprint(book.weights, book), "footprint_after": footprint(weights, book),
                "turnover": turnover(weights, book.weights),
                "weight_change": rebalancer.tracking_error(weights), "tracking_error": None,
                "covered_value_eur": float(book.value_eur.sum())}
-    return Advice(True, above, misses, as_of, target, target_date, proposal_table(book, weights), figures, None)
+    return Advice(as_of, target, target_date, proposal_table(book, weights), figures, None)

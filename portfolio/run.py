@@ -21,7 +21,7 @@ from esg_scores.fx import convert_records, read_fx
 from esg_scores.sovereigns import read_sovereigns
 from holdings import RawTable, read_holdings
 from holdings.funds import read_funds
-from portfolio.advice import Advice, propose
+from portfolio.advice import Advice, propose, standing
 from portfolio.attribution import compute_attribution
 from portfolio.drift import explain_drift
 from portfolio.evic_inflation import adjusted_metrics
@@ -77,6 +77,11 @@ class Result:
     inputs: list[InputRecord] = field(default_factory=list)
     sample: bool = False
     advice: Advice | None = None  # the rebalancing proposal when the footprint is off track (reports' "What to do")
+
+    def footprint_standing(self) -> tuple[bool, bool]:
+        """Whether the listed-yield footprint is (above its path at the latest snapshot, projected to miss the target)."""
+        summary = next((s for s in self.projection_summaries if s.metric == FOOTPRINT), None)
+        return standing(self.trajectory, summary, pd.Timestamp(self.metrics["as_of"].max()))
 
     def latest(self, perimeter: str, metric: str) -> float:
         """The value of one metric at the latest snapshot (NaN when empty)."""

@@ -49,7 +49,9 @@ def _proposal(result: Result, lang: str) -> str:
     """The rebalancing proposal: a sentence, then the largest trades."""
     words = texts(lang)
     advice = result.advice
-    if advice is None or advice.target is None:
+    if advice is None:
+        return paragraph(words["action_not_computed"])
+    if advice.target is None:
         return paragraph(words["action_no_proposal"])
     target = metric_value(advice.target, FOOTPRINT, lang)
     when = long_date(advice.target_date, lang)
@@ -137,10 +139,10 @@ def _keep(result: Result, lang: str) -> str:
 def action_section(result: Result, number: int, lang: str) -> str:
     """The "What to do" section, numbered `number`."""
     words = texts(lang)
-    advice = result.advice
-    if advice is not None and advice.off_track:
+    above, misses = result.footprint_standing()
+    if above or misses:  # read from the trajectory and projection, whether or not a proposal was computed
         reasons = drift_sentences(result, lang)
-        lead = words["action_above" if advice.above_path else "action_projection_misses"]
+        lead = words["action_above" if above else "action_projection_misses"]
         body = paragraph(lead) + (bullets(reasons) if reasons else "") + _proposal(result, lang) \
             + _drivers(result, lang) + _gaps(result, lang)
     else:

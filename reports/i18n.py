@@ -278,6 +278,8 @@ FR: dict[str, str] = {
     "driver_covered_value": "Valeur couverte",
     "driver_footprint": "Empreinte carbone",
     "action_no_proposal": "Aucune ligne couverte à rééquilibrer : pas de proposition de rééquilibrage.",
+    "action_not_computed": "La proposition de rééquilibrage n'a pas été calculée pour ce rapport : la commande de "
+                           "rééquilibrage la donne à partir du dossier du calcul.",
     "action_out_of_reach": "Viser {target} (trajectoire au {date}) est hors d'atteinte sous les limites de "
                            "rééquilibrage ; l'empreinte la plus basse atteignable est {lowest}.",
     "action_proposal": "Proposition de rééquilibrage (le calcul de la commande de rééquilibrage) pour viser {target} "
@@ -561,6 +563,8 @@ EN: dict[str, str] = {
     "driver_covered_value": "Covered value",
     "driver_footprint": "Carbon footprint",
     "action_no_proposal": "No covered line to rebalance: no rebalancing proposal.",
+    "action_not_computed": "The rebalancing proposal was not computed for this report: the rebalance command gives "
+                           "it from the run folder.",
     "action_out_of_reach": "Aiming at {target} (the path at {date}) is out of reach under the rebalancing limits; "
                            "the lowest reachable footprint is {lowest}.",
     "action_proposal": "Rebalancing proposal (as the portfolio rebalance command computes it) aiming at {target} (the path "

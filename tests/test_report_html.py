@@ -207,7 +207,7 @@ def test_french_status_and_readings(page: str) -> None:
     assert (f"Au 31 décembre 2024, l'empreinte carbone des actifs de rendement cotés est de 1{NNBSP}234,5 "
             f"tCO₂e/M€ investi, en baisse de 38{NNBSP}% depuis 2019 : 3,4 ans d'avance sur la trajectoire "
             f"linéaire (\u221250{NNBSP}% en 2030).") in text
-    assert f"L'empreinte carbone a baissé de 38{NNBSP}% depuis 2019, soit 3,4 ans d'avance" in text
+    assert f"L'empreinte carbone est en baisse de 38{NNBSP}% depuis 2019, soit 3,4 ans d'avance" in text
     # year on year 1300 -> 1234.5: -65.5, all of it issuer emissions (same weights, same EVIC)
     assert ("Sur un an (depuis le 31 décembre 2023), l'empreinte carbone a baissé de 65,5 tCO₂e/M€ investi "
             f"(\u22125{NNBSP}%) ; principal facteur : émissions des émetteurs, \u221265,5.") in text
