@@ -1,7 +1,7 @@
 """`portfolio trajectory --run DIR`: the latest snapshot against the 2030 path, as a text table.
 
 Reads only the run folder's files (trajectory.csv, projection_summary.json,
-drift.csv, manifest.json), so it works on any run, however old.
+drift.csv, warnings.csv, manifest.json), so it works on any run, however old.
 """
 
 from __future__ import annotations
@@ -41,15 +41,11 @@ def _probability(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
-def _missing_baseline_advice(run: Path, baseline_date: str) -> str:
-    """Why there is no baseline and what to do: add the snapshot only when the run did not include it."""
-    metrics = pd.read_csv(_read(run, "metrics.csv"), usecols=["as_of"], dtype=str)
-    if baseline_date in set(metrics["as_of"]):
-        return (f"the {baseline_date} snapshot was included but no listed_yield line is covered there (issuer "
-                "figures published later?), so its footprint is unknown; freeze the baseline with "
-                "[trajectory] baseline_footprint (and baseline_financed_emissions) in the settings")
-    return (f"no snapshot dated {baseline_date} and no baseline in the settings (see warnings.csv): set "
-            f"[trajectory] baseline_footprint or include the {baseline_date} snapshot")
+def _why_no_trajectory(run: Path) -> str:
+    """The run's own missing-baseline warnings (they say whether to add the snapshot or freeze the figure)."""
+    warnings = pd.read_csv(_read(run, "warnings.csv"), dtype=str, keep_default_na=False)
+    details = warnings.loc[warnings["reason"] == "missing_baseline", "detail"].tolist()
+    return "; ".join(details) or "no listed_yield snapshot has a known value (no covered line)"
 
 
 def trajectory_table(run: Path) -> str:
@@ -58,7 +54,7 @@ def trajectory_table(run: Path) -> str:
     manifest = json.loads(_read(run, "manifest.json").read_text(encoding="utf-8"))
     settings = manifest["settings"]["trajectory"]
     if trajectory.empty:
-        return f"{run}: no trajectory: {_missing_baseline_advice(run, settings['baseline_date'])}"
+        return f"{run}: no trajectory: {_why_no_trajectory(run)}"
     latest = trajectory["as_of"].max()
     rows = trajectory[trajectory["as_of"] == latest]
     lines = [f"{run}: latest snapshot {latest:%Y-%m-%d}, listed yield, {settings['shape']} path to "

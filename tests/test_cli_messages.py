@@ -34,8 +34,8 @@ def test_trajectory_does_not_advise_a_snapshot_that_was_included(tmp_path: Path,
     portfolio.write_run(portfolio.analyze(holdings, issuers_frame()), tmp_path / "run")
     code, out, _ = cli(["trajectory", "--run", tmp_path / "run"], capsys)
     assert code == 0
-    assert "include the 2019-12-31 snapshot" not in out
-    assert "the 2019-12-31 snapshot was included" in out and "baseline_footprint" in out
+    assert "add the baseline snapshot" not in out
+    assert "the 2019-12-31 snapshot has no covered listed_yield line" in out and "baseline_footprint" in out
     warnings = pd.read_csv(tmp_path / "run" / "warnings.csv", dtype=str, keep_default_na=False)
     details = " ".join(warnings.loc[warnings["reason"] == "missing_baseline", "detail"])
     assert "add the baseline snapshot" not in details and "the 2019-12-31 snapshot has no covered" in details
@@ -44,7 +44,7 @@ def test_trajectory_does_not_advise_a_snapshot_that_was_included(tmp_path: Path,
 def test_trajectory_advises_the_snapshot_when_it_is_absent(tmp_path: Path, capsys) -> None:
     portfolio.write_run(portfolio.analyze(holdings_frame(), issuers_frame()), tmp_path / "run")
     _, out, _ = cli(["trajectory", "--run", tmp_path / "run"], capsys)
-    assert "include the 2019-12-31 snapshot" in out
+    assert "no snapshot dated 2019-12-31" in out and "add the baseline snapshot to the holdings" in out
 
 
 def test_rebalance_does_not_suggest_a_force_it_lacks(tmp_path: Path, capsys) -> None:
