@@ -97,7 +97,6 @@ def write_workbook(result: Result, path: Path, lang: str = "fr", max_rows: int =
                                     "strings_to_formulas": False, "strings_to_urls": False})
     stamp = _document_time(result)
     workbook.set_properties({"title": words["title"], "author": "portfolio", "created": stamp})
-    workbook.set_custom_property("modified", stamp)
     styles = Styles(workbook)
     write_cover(workbook.add_worksheet(words["cover_sheet"], worksheet_class=ExactSheet), result, counts, lang,
                 styles)

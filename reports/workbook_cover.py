@@ -12,6 +12,7 @@ auditors search for them. Column widths fit what each column shows.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from portfolio.run import Result
 
+UNIT_IN_FORMAT = re.compile(r' ".*"$')
 HEALTH_SHARE_TARGET = 0.80  # the mission's commitment: 80 % of strategic holdings serve health (as the report)
 
 LABELS: dict[str, dict[str, str]] = {
@@ -230,7 +232,7 @@ def _headline_row(result: Result, latest: pd.Timestamp, headline: Headline, lang
     """Title, perimeter, value, unit, reference, gap, status, years ahead, method and source of one figure."""
     words, report = labels(lang), texts(lang)
     value = result.latest(headline.perimeter, headline.metric)
-    fmt = number_format(headline.metric)
+    fmt = UNIT_IN_FORMAT.sub("", number_format(headline.metric))  # the unit has its own column, as on the cards
     reference, gap, status, ahead = _standing(result, headline, value, lang)
     title = report.get(headline.title) or words[headline.title]
     unit = metric_unit(headline.metric, lang) if headline.against == "path" else \
