@@ -39,6 +39,7 @@ ISSUERS = TableSchema(
         Field("data_quality", "integer", required=False, nullable=True, rules=(between("data_quality", 1, 5),)),
         Field("sector", "text", required=False, nullable=True),
         Field("source", "text", required=False, nullable=True),
+        Field("name", "text", required=False, nullable=True),  # the issuer's legal name: labels it in reports
         Field("esg_score", "number", required=False, nullable=True, rules=(between("esg_score", 0, 100),)),
         # extension (currencies): amounts in `currency`, converted with the --fx table
         Field("currency", "id", required=False, nullable=True),

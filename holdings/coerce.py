@@ -61,6 +61,16 @@ def detect_decimal_mark(columns: Iterable[pd.Series]) -> str:
     return "."
 
 
+def ambiguous_marks(text: pd.Series, decimal: str) -> np.ndarray:
+    """Cells whose other mark cannot be read: a `.` that does not group thousands in a decimal-comma file
+    (`1.5`: 1,5 or 15?), a `,` in a decimal-point file."""
+    text = text.astype("str")
+    if decimal == ",":
+        has_dot = text.str.contains(".", regex=False).to_numpy()
+        return has_dot & ~text.str.match(DOT_GROUPED).to_numpy() if has_dot.any() else np.zeros(len(text), bool)
+    return text.str.contains(",", regex=False).to_numpy()
+
+
 def to_number(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
     """Parse numbers in the file's convention; mask cells that are not finite numbers."""
     blank = is_blank(series)
@@ -74,14 +84,9 @@ def to_number(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
         if series.dtype == object else np.zeros(len(series), dtype=bool)
     text = series.where(~native, "").astype("str")
     cleaned = text.str.replace(THOUSANDS_SPACES, "", regex=True)
-    suspicious = np.zeros(len(series), dtype=bool)
+    suspicious = ambiguous_marks(cleaned, decimal)
     if decimal == ",":
-        has_dot = cleaned.str.contains(".", regex=False).to_numpy()
-        if has_dot.any():
-            suspicious = has_dot & ~cleaned.str.match(DOT_GROUPED).to_numpy()
         cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        suspicious = cleaned.str.contains(",", regex=False).to_numpy()
     parsed = pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[+-]?[0-9.]+([eE][+-]?\d+)?"), "x"),
                            errors="coerce").astype("float64")
     values = parsed.to_numpy(copy=True)

@@ -8,6 +8,7 @@ The message format is fixed by the data contract:
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 MAX_SHOWN_VALUE = 60
@@ -17,9 +18,10 @@ def quote_value(value: object) -> str:
     """Show a cell value in a message: quoted, control characters escaped, long values cut.
 
     Printable characters, accented letters and symbols included, are shown as
-    they are (`'Crédit'`, `'12 k€'`); tabs, newlines, no-break spaces and other
-    invisible characters are escaped (`'1\\xa0234'`) so the line stays one line
-    and shows what is really in the cell.
+    they are (`'Crédit'`, `'12 k€'`); spaces of every width (no-break, narrow
+    no-break: thousands separators) as a space (`'5 983'`), as a reader sees
+    them; tabs, newlines and other control characters are escaped (`'\\x1e'`)
+    so the line stays one line and shows what is really in the cell.
     """
     text = str(value)
     if len(text) > MAX_SHOWN_VALUE:
@@ -34,6 +36,8 @@ def _escape(char: str) -> str:
         return "\\" + char
     if char.isprintable():
         return char
+    if unicodedata.category(char) == "Zs":
+        return " "
     return char.encode("unicode_escape").decode("ascii")
 
 

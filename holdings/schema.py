@@ -11,7 +11,7 @@ row (header = row 1), the column, the raw value and what was expected.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,9 +55,10 @@ class Field:
 
     def expected(self) -> str:
         if self.kind == "enum":
-            return "one of " + ", ".join(self.allowed)
+            return "one of " + ", ".join(self.allowed) + f" (or map this spelling under [values] {self.name})"
         if self.kind == "tags":
-            return "|-separated tags among " + ", ".join(self.allowed)
+            return ("|-separated tags among " + ", ".join(self.allowed)
+                    + f" (or map this spelling under [values] {self.name})")
         return EXPECTED_BY_KIND.get(self.kind, "a value")
 
 
@@ -90,7 +91,10 @@ def validate(raw: RawTable, schema: TableSchema, spellings: Mapping[str, Mapping
     if missing:
         found = ", ".join(map(str, frame.columns)) or "none"
         raise InputError([Problem(raw.source, 1, f.name, "no such column",
-                                  f"a column named {f.name} (columns found: {found})") for f in missing])
+                                  f"a column named {f.name} (columns found: {found}; or map yours onto it under "
+                                  f'[columns]: "{_similar(f.name, frame.columns) or "your name"}" = "{f.name}")')
+                          for f in missing])
+    raw.dialect.update(_similar_column_notes(schema, frame.columns))
     numeric = [f.name for f in schema.fields if f.kind in ("number", "integer") and f.name in frame.columns]
     text_numbers = any(not pd.api.types.is_numeric_dtype(frame[c].dtype) for c in numeric)  # object or `str`
     if raw.dialect.get("format") in ("csv", "xlsx") or text_numbers:
@@ -108,14 +112,57 @@ def validate(raw: RawTable, schema: TableSchema, spellings: Mapping[str, Mapping
 
     problems: list[Problem] = []
     for spec, bad in unreadable:
+        ambiguous = _ambiguous(spec, frame, decimal)
         for position in np.flatnonzero(bad):
-            problems.append(_problem(raw, position, spec.name, spec.expected(), blank_ok=spec.nullable))
+            expected = AMBIGUOUS_NUMBER if ambiguous[position] else spec.expected()
+            problems.append(_problem(raw, position, spec.name, expected, blank_ok=spec.nullable))
     problems.extend(_pandera_problems(raw, schema, typed_frame, unreadable))
     if problems:
         order = {name: i for i, name in enumerate(schema.names)}
         problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
         raise InputError(problems)
     return typed_frame
+
+
+AMBIGUOUS_NUMBER = ("a number without a '.' that is not a thousands separator: this file's decimal mark is ',' and "
+                    "'.' groups thousands (1.234.567,89), so '1.5' is ambiguous (1,5 or 15?); write 1,5")
+
+
+def _ambiguous(spec: Field, frame: pd.DataFrame, decimal: str) -> np.ndarray:
+    """Cells of a decimal-comma file's number column whose `.` is not a thousands separator."""
+    if spec.kind not in ("number", "integer") or decimal != "," or spec.name not in frame.columns \
+            or pd.api.types.is_numeric_dtype(frame[spec.name].dtype):
+        return np.zeros(len(frame), dtype=bool)
+    cells = frame[spec.name]
+    text = cells.where(cells.map(lambda v: isinstance(v, str)), "").astype("str")
+    return coerce.ambiguous_marks(text.str.replace(coerce.THOUSANDS_SPACES, "", regex=True), decimal)
+
+
+def _squeeze(name: object) -> str:
+    """A column name reduced to its letters and digits: `EVIC (EUR)` and `evic_eur` both give `eviceur`."""
+    return "".join(char for char in str(name).lower() if char.isalnum())
+
+
+def _similar(name: str, columns: Iterable[object]) -> str | None:
+    """A present column whose name, reduced to letters and digits, is the contract's `name` reduced likewise."""
+    wanted = _squeeze(name)
+    return next((str(column) for column in columns if _squeeze(column) == wanted and str(column) != name), None)
+
+
+def _similar_column_notes(schema: TableSchema, columns: Iterable[object]) -> dict[str, list[str]]:
+    """Notes for optional columns that are absent while a column of a similar name is present (contract).
+
+    Such a column is ignored (an unknown extra column), which would silently
+    leave every line uncovered: the note names both and the mapping to write.
+    """
+    columns = list(columns)
+    notes = []
+    for spec in schema.fields:
+        found = None if spec.required or spec.name in columns else _similar(spec.name, columns)
+        if found is not None:
+            notes.append(f"column '{found}' is not the optional column {spec.name}, which is absent: it is "
+                         f'ignored; if it holds {spec.name}, map it under [columns]: "{found}" = "{spec.name}"')
+    return {"notes": notes} if notes else {}
 
 
 def _convert(spec: Field, cells: pd.Series, decimal: str,

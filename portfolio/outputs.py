@@ -32,7 +32,7 @@ CONTRIBUTION_KINDS = {
     "data_quality": INTEGER, "scope1_tco2e": NUMBER, "scope2_tco2e": NUMBER, "scope3_tco2e": NUMBER,
     "emissions_tco2e": NUMBER, "financed_emissions_tco2e": NUMBER, "eligible": FLAG, "covered": FLAG,
     "waci_covered": FLAG, "health": FLAG, "territorial": FLAG, "reason": TEXT, "holdings_file": TEXT,
-    "holdings_row": INTEGER, "issuers_row": INTEGER,
+    "holdings_row": INTEGER, "issuers_row": INTEGER, "issuer_name": TEXT,
 }
 # columns the contract's extensions add to contributions.csv when their input or setting is given
 EXTENSION_COLUMNS = {

@@ -17,8 +17,10 @@ from typing import Any
 import pandas as pd
 
 from portfolio.engine.metrics import metric_series
+from portfolio.engine.names import FOOTPRINT
 from portfolio.engine.projection import ProjectionSummary
 from portfolio.engine.trajectory import Baseline, dense_path
+from portfolio.rebalance.advice import Advice, standing
 from portfolio.settings import Settings
 from portfolio.summary import summary_text
 
@@ -57,6 +59,11 @@ class Result:
     baselines: list[Baseline]
     inputs: list[InputRecord] = field(default_factory=list)
     sample: bool = False
+    advice: Advice | None = None  # the rebalancing proposal when the footprint is off track (reports' "What to do")
+
+    def footprint_standing(self) -> tuple[bool, bool]:
+        """Whether the listed-yield footprint is (above its path at the latest snapshot, projected to miss the target)."""
+        return standing(self.trajectory, self.projection_summary(FOOTPRINT), pd.Timestamp(self.metrics["as_of"].max()))
 
     def metric_series(self, perimeter: str, metric: str) -> pd.Series:
         """One metric over time for one perimeter, indexed by snapshot date (NaN where empty)."""
@@ -82,5 +89,5 @@ class Result:
 
     def summary(self, label: str = "") -> str:
         """The latest snapshot against the path, the projection and the drift reasons, as plain text."""
-        return summary_text(self.trajectory, self.drift, self.projection_summaries, self.metrics["as_of"],
+        return summary_text(self.trajectory, self.drift, self.projection_summaries, self.warnings,
                             self.settings.trajectory, label)

@@ -31,8 +31,9 @@ from portfolio.engine.metrics import compute_metrics, metric_series
 from portfolio.engine.pai import compute_pai
 from portfolio.engine.projection import MIN_SNAPSHOTS, PROJECTION_COLUMNS, project
 from portfolio.settings import Settings, load_settings
-from portfolio.engine.names import TRAJECTORY_PERIMETER
+from portfolio.engine.names import FOOTPRINT, TRAJECTORY_PERIMETER
 from portfolio.engine.trajectory import Baseline, compute_trajectory, find_baselines
+from portfolio.rebalance.advice import propose
 from portfolio.result import InputRecord, Result
 
 Table = str | Path | pd.DataFrame
@@ -129,7 +130,8 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
     projections, summaries = [], []
     for baseline in baselines:
         if baseline.value is None:
-            warnings.append(run_warning(MISSING_BASELINE, _missing_baseline_detail(baseline, settings)))
+            detail = _missing_baseline_detail(baseline, settings, metrics["as_of"])
+            warnings.append(run_warning(MISSING_BASELINE, detail))
             continue
         series = metric_series(metrics, TRAJECTORY_PERIMETER, baseline.metric)
         projected = project(series, baseline.metric, baseline.value, settings.trajectory)
@@ -142,16 +144,23 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
         summaries.append(projected[1])
     projection = pd.concat(projections, ignore_index=True) if projections else \
         pd.DataFrame({column: pd.Series(dtype="float64") for column in PROJECTION_COLUMNS})
+    footprint_baseline = next((b.value for b in baselines if b.metric == FOOTPRINT), None)
+    advice = propose(contributions, trajectory, footprint_baseline,
+                     next((s for s in summaries if s.metric == FOOTPRINT), None), settings.trajectory)
     return Result(metrics=metrics, trajectory=trajectory, pai=pai, contributions=contributions,
                   warnings=sort_warnings(pd.concat(warnings, ignore_index=True)), attribution=attribution,
                   attribution_issuers=attribution_issuers, drift=drift,
                   projection=projection.sort_values(["as_of", "metric"], kind="stable", ignore_index=True),
                   projection_summaries=summaries, settings=settings, baselines=baselines,
-                  inputs=inputs or [], sample=sample)
+                  inputs=inputs or [], sample=sample, advice=advice)
 
 
-def _missing_baseline_detail(baseline: Baseline, settings: Settings) -> str:
+def _missing_baseline_detail(baseline: Baseline, settings: Settings, snapshots: pd.Series) -> str:
     key = "baseline_footprint" if baseline.metric.startswith("carbon") else "baseline_financed_emissions"
-    return (f"no baseline for {baseline.metric}: no listed_yield value in a snapshot dated "
-            f"{settings.trajectory.baseline_date.isoformat()} and no [trajectory] {key} setting; "
+    date = settings.trajectory.baseline_date.isoformat()
+    if (snapshots == pd.Timestamp(date)).any():
+        return (f"no baseline for {baseline.metric}: the {date} snapshot has no covered listed_yield line (its "
+                f"issuer figures were published later?), so its value is unknown; freeze the figure with "
+                f"[trajectory] {key} in the settings")
+    return (f"no baseline for {baseline.metric}: no snapshot dated {date} and no [trajectory] {key} setting; "
             "add the baseline snapshot to the holdings or freeze the figure in the settings")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from portfolio.engine.gaps import MISSING_BASELINE
 from portfolio.engine.names import ADJUSTED_FOOTPRINT, EMISSIONS, FOOTPRINT
 from portfolio.engine.projection import ProjectionSummary
 from portfolio.settings import Trajectory
@@ -36,26 +37,19 @@ def _probability(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
-def _no_trajectory(snapshots: pd.Series, settings: Trajectory, label: str) -> str:
-    """Why there is no trajectory, and the remedy that applies to this run."""
-    baseline_date = pd.Timestamp(settings.baseline_date)
-    if (snapshots == baseline_date).any():
-        remedy = (f"the {baseline_date:%Y-%m-%d} snapshot is included but its listed-yield figures are unknown "
-                  "(no covered holding): set [trajectory] baseline_footprint and baseline_financed_emissions")
-    else:
-        remedy = (f"set [trajectory] baseline_footprint or include the {baseline_date:%Y-%m-%d} snapshot")
-    return f"{label}no trajectory (no baseline; see warnings.csv): {remedy}"
+def _no_trajectory(warnings: pd.DataFrame, label: str) -> str:
+    """Why there is no trajectory: the run's own missing-baseline warnings, which give the remedy that applies."""
+    details = warnings.loc[warnings["reason"] == MISSING_BASELINE, "detail"].tolist()
+    why = "; ".join(details) or "no listed_yield snapshot has a known value (no covered line)"
+    return f"{label}no trajectory: {why}"
 
 
 def summary_text(trajectory: pd.DataFrame, drift: pd.DataFrame, projections: Sequence[ProjectionSummary],
-                 snapshots: pd.Series, settings: Trajectory, label: str = "") -> str:
-    """The status lines for the latest snapshot; `label` (e.g. the run folder) starts the first line.
-
-    `snapshots` are the run's snapshot dates (to tell a missing baseline snapshot from an unknown figure).
-    """
+                 warnings: pd.DataFrame, settings: Trajectory, label: str = "") -> str:
+    """The status lines for the latest snapshot; `label` (e.g. the run folder) starts the first line."""
     label = f"{label}: " if label else ""
     if trajectory.empty:
-        return _no_trajectory(snapshots, settings, label)
+        return _no_trajectory(warnings, label)
     latest = trajectory["as_of"].max()
     rows = trajectory[trajectory["as_of"] == latest]
     lines = [f"{label}latest snapshot {latest:%Y-%m-%d}, listed yield, {settings.shape} path to "

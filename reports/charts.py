@@ -130,7 +130,8 @@ def _add_actual(figure: go.Figure, result: Result, metric: str, lang: str) -> No
     rows = trajectory_rows(result, metric).set_index("as_of")
     _series_line(figure, actual, words["trace_actual"],
                  [_point_hover(date, value, metric, rows, lang) for date, value in actual.items()],
-                 mode="lines+markers", line={"color": NAVY, "width": 2.5}, marker={"size": 5}, legendrank=1)
+                 mode="lines+markers", line={"color": NAVY, "width": 2.5},
+                 marker={"size": 5 if len(actual) > 2 else 10}, legendrank=1)  # a lone point must be seen
     flagged = rows[rows["flag"].fillna(False).astype(bool)]
     if len(flagged):
         _line(figure, flagged.index, flagged["actual"].to_numpy(), words["trace_flagged"],

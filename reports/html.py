@@ -1,7 +1,7 @@
 """`report.html`: the investment committee's one-file report, rendered from a `Result`.
 
 The page opens with the status sentence (is the footprint on its 2030 path,
-and why did it move), then eight numbered sections. It is one self-contained
+and why did it move), then nine numbered sections. It is one self-contained
 file (inline CSS, plotly.js inlined once, no font, image or script fetched)
 so that it opens from a USB stick, and it is deterministic: fixed chart ids,
 no clock, the document dated by its latest snapshot, so two renders of one
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portfolio import METHODOLOGY_VERSION, __version__
-from portfolio import Result
+from portfolio import METHODOLOGY_VERSION, Result, __version__
+from reports.action import action_section
 from reports.cards import headline_section, report_header
 from reports.embed import ChartWriter
 from reports.i18n import long_date, texts
@@ -36,6 +36,7 @@ def render_html(result: Result, lang: str = "fr", coverage_floor: float = 0.80) 
         headline_section(result, coverage_floor, HEALTH_COMMITMENT, lang),
         trajectory_section(result, charts, lang),
         attribution_section(result, charts, lang),
+        action_section(result, 4, lang),
         contributors_section(result, charts, lang),
         mission_section(result, charts, HEALTH_COMMITMENT, lang),
         quality_section(result, charts, coverage_floor, lang),

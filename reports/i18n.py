@@ -60,8 +60,8 @@ FR: dict[str, str] = {
     "metric_carbon_footprint_tco2e_per_meur": "Empreinte carbone",
     "metric_financed_emissions_tco2e": "Émissions financées",
     "metric_carbon_footprint_evic_adjusted_tco2e_per_meur": "Empreinte carbone, EVIC corrigée de l'inflation",
-    "subject_carbon_footprint_tco2e_per_meur": "L'empreinte carbone a",
-    "subject_financed_emissions_tco2e": "Les émissions financées ont",
+    "subject_carbon_footprint_tco2e_per_meur": "L'empreinte carbone est",
+    "subject_financed_emissions_tco2e": "Les émissions financées sont",
     "perimeter_total": "Ensemble du portefeuille",
     "perimeter_yield": "Actifs de rendement",
     "perimeter_strategic": "Participations stratégiques",
@@ -96,7 +96,8 @@ FR: dict[str, str] = {
     "low_coverage": "Attention : seuls {ratio} des actifs éligibles des actifs de rendement cotés ont des données "
                     "carbone (seuil {floor}) ; l'empreinte ne décrit qu'une partie du portefeuille.",
     "period_year": "Sur un an (depuis le {start})",
-    "period_baseline": "Depuis le {start}",
+    "period_baseline": "Depuis la référence du {start}",
+    "period_previous": "Depuis l'instantané précédent ({start})",
     "reading_change": "{period}, l'empreinte carbone a {moved} de {delta} {unit} ({pct}) ; principal facteur : "
                       "{effect}, {effect_value}.",
     "reading_no_attribution": "Une seule date comparable : pas d'explication de la variation.",
@@ -160,7 +161,7 @@ FR: dict[str, str] = {
     "hover_total": "Total",
     "hover_interval": "Intervalle 80 % : {low80} – {high80} ; 95 % : {low95} – {high95}",
     # readings under the charts
-    "reading_trajectory": "{subject} {moved} de {pct} depuis {baseline_year}, soit {years} {position} sur la "
+    "reading_trajectory": "{subject} {change} depuis {baseline_year}, soit {years} {position} sur la "
                           "trajectoire {shape}{projection}.",
     "position_ahead": "d'avance",
     "position_behind": "de retard",
@@ -233,8 +234,12 @@ FR: dict[str, str] = {
     "role_holdings": "Positions",
     "role_issuers": "Données émetteurs",
     "no_inputs": "Données passées directement en mémoire : pas de fichier d'entrée.",
-    "versions": "mission-portfolio {version} · méthodologie {methodology} (docs/methodology.md).",
-    "projection_model": "Projection ({metric}) : {model} ; {count} instantanés du {first} au {last}, R² {r2}.",
+    "versions": "mission-portfolio {version} · méthodologie {methodology}.",
+    "projection_model": "Projection ({metric}) : {model} ; ajustée sur {count} instantanés du {first} au {last}, "
+                        "départ de la dernière valeur mesurée, {last_value} ; choc mensuel de {sd} (écart type).",
+    "model_rwdrift": "marche aléatoire avec dérive sur le logarithme de la valeur, mois par mois (modèle espace-"
+                     "état, filtre de Kalman ; les mois sans instantané sont des valeurs manquantes), intervalles "
+                     "de prévision gaussiens ; modèle choisi par un test rétrospectif (voir la méthodologie)",
     "formula_coverage": "Ligne couverte : classe éligible, donnée d'émetteur publiée à la date, émissions des "
                         "scopes retenus connues et EVIC > 0 (M3.3).",
     "formula_financed": "Émissions financées = valeur de marché / EVIC × émissions de l'émetteur (M3.3, M4.3).",
@@ -248,8 +253,74 @@ FR: dict[str, str] = {
                     "mesuré / trajectoire − 1, signalé au-delà de la tolérance ; années d'avance "
                     "(M6.3 à M6.5).",
     "formula_attribution": "Variation de l'empreinte : effet couverture d'abord, puis partage exact entre "
-                           "allocation, émissions et EVIC (valeurs de Shapley), voir portfolio/attribution.py.",
+                           "allocation, émissions et EVIC (valeurs de Shapley) (M6.7).",
     "formula_pai": "PAI 1 à 3 : moyenne des quatre fins de trimestre de l'année (M5).",
+    "frontier_title": "Rééquilibrage : frontière empreinte carbone / écart au portefeuille actuel",
+    "frontier_intro": "Empreinte carbone actuelle {before} {unit}, cible {target}, après la proposition {after}. "
+                      "La courbe donne, pour chaque cible d'empreinte, le plus petit {measure} possible sous les "
+                      "limites ; trait pointillé gris : l'empreinte actuelle, tirets rouges : la cible.",
+    "frontier_trace": "Plus petit {measure}",
+    "frontier_x": "Cible d'empreinte carbone ({unit})",
+    "frontier_measure_tracking": "écart de suivi (tracking error)",
+    "frontier_measure_weights": "changement de pondérations (racine de la somme des carrés)",
+    "section_action": "Que faire",
+    "action_above": "L'empreinte carbone est au-dessus de sa trajectoire. Écarts et causes :",
+    "action_projection_misses": "L'empreinte carbone est sous sa trajectoire aujourd'hui, mais au rythme observé "
+                                "la cible 2030 ne serait pas atteinte.",
+    "drift_gap": "{subject} : {actual} pour une trajectoire à {path} ({gap}).",
+    "drift_driver": "Principale hausse depuis l'instantané précédent : {driver}, {value}.",
+    "drift_driver_fell": "En baisse depuis l'instantané précédent, mais pas assez ; principal mouvement : {driver}, "
+                         "{value}.",
+    "driver_allocation": "Allocation (pondérations, entrées et sorties)",
+    "driver_emissions": "Émissions des émetteurs",
+    "driver_evic": "Valorisation des émetteurs (EVIC)",
+    "driver_coverage": "Couverture des données",
+    "driver_covered_value": "Valeur couverte",
+    "driver_footprint": "Empreinte carbone",
+    "action_no_proposal": "Aucune ligne couverte à rééquilibrer : pas de proposition de rééquilibrage.",
+    "action_not_computed": "La proposition de rééquilibrage n'a pas été calculée pour ce rapport : la commande de "
+                           "rééquilibrage la donne à partir du dossier du calcul.",
+    "action_out_of_reach": "Viser {target} (trajectoire au {date}) est hors d'atteinte sous les limites de "
+                           "rééquilibrage ; l'empreinte la plus basse atteignable est {lowest}.",
+    "action_proposal": "Proposition de rééquilibrage (le calcul de la commande de rééquilibrage) pour viser {target} "
+                       "(trajectoire au {date}) : l'empreinte des émetteurs couverts passerait de {before} à {after}, "
+                       "avec une rotation de {turnover} des {value} couverts. Sans historique de prix, "
+                       "l'écart de suivi n'est pas estimé : la proposition change le moins possible les "
+                       "pondérations. Principaux mouvements :",
+    "col_weight_now": "Poids actuel",
+    "col_weight_proposed": "Poids proposé",
+    "col_trade": "Achat (+) / vente (−)",
+    "action_drivers": "Émetteurs ayant le plus fait monter l'empreinte, {period} :",
+    "action_no_gaps": "Aucune ligne éligible des actifs de rendement cotés sans données : rien à compléter.",
+    "action_no_issuer": "(identifiant d'émetteur manquant)",
+    "action_gaps": "Données à obtenir en priorité (lignes éligibles non couvertes, par émetteur) :",
+    "action_not_assessed": "Sans valeur de référence ou sans empreinte mesurée à cette date, la position sur la "
+                           "trajectoire n'est pas évaluée : figer la référence dans les paramètres et compléter "
+                           "les données ci-dessous.",
+    "action_on_track": "La trajectoire est tenue : {years} d'avance, {actual} pour une trajectoire à {path}, soit "
+                       "une marge de {room} avant de la dépasser.",
+    "action_projection_ok": "Au rythme observé, l'empreinte serait de {projected} fin {year}, pour une cible de "
+                            "{target}.",
+    "action_other_drift": "Au-dessus de sa trajectoire malgré tout :",
+    "action_watch": "Émetteurs à suivre (part des émissions financées des actifs de rendement cotés) :",
+    "detail_missing_issuer_id": "ligne éligible sans identifiant d'émetteur",
+    "detail_no_issuer_record": "aucune donnée de l'émetteur {issuer} d'un exercice antérieur ou égal à {year} "
+                               "publiée au {date}",
+    "detail_record": "donnée de l'exercice {year} publiée le {date} : ",
+    "detail_default_date": "date par défaut",
+    "detail_missing_scope": "{scopes} vide",
+    "detail_missing_evic": "EVIC vide ou nulle",
+    "detail_missing_revenue": "chiffre d'affaires vide ou nul",
+    "detail_uncovered": " ; ligne non couverte",
+    "detail_out_of_waci": " ; hors WACI et PAI 3",
+    "detail_estimated": " ; estimée par moyennes sectorielles (PCAF {quality})",
+    "detail_fund_weights": "les poids de la composition du fonds totalisent {weights} : {rest} de la ligne restent "
+                           "non couverts",
+    "notice_baseline_unknown": "pas de référence pour {metric} : l'instantané du {date} n'a aucune ligne couverte "
+                               "(données des émetteurs publiées plus tard ?) ; figer la valeur dans les paramètres.",
+    "notice_baseline_absent": "pas de référence pour {metric} : aucun instantané au {date} et aucune valeur figée "
+                              "dans les paramètres.",
+    "notice_no_projection": "pas de projection pour {metric} : trop peu d'instantanés avec une valeur (M6.6).",
     "footer": "Rapport généré par mission-portfolio {version} (méthodologie {methodology}) · données au {date}.",
     "other": "Autres",
     "sector_unknown": "Secteur non renseigné",
@@ -287,8 +358,8 @@ EN: dict[str, str] = {
     "metric_carbon_footprint_tco2e_per_meur": "Carbon footprint",
     "metric_financed_emissions_tco2e": "Financed emissions",
     "metric_carbon_footprint_evic_adjusted_tco2e_per_meur": "Carbon footprint, inflation-adjusted EVIC",
-    "subject_carbon_footprint_tco2e_per_meur": "The carbon footprint has",
-    "subject_financed_emissions_tco2e": "Financed emissions have",
+    "subject_carbon_footprint_tco2e_per_meur": "The carbon footprint is",
+    "subject_financed_emissions_tco2e": "Financed emissions are",
     "perimeter_total": "Whole portfolio",
     "perimeter_yield": "Yield assets",
     "perimeter_strategic": "Strategic holdings",
@@ -320,7 +391,8 @@ EN: dict[str, str] = {
     "low_coverage": "Caution: only {ratio} of the eligible listed yield assets have carbon data (floor {floor}); "
                     "the footprint describes part of the portfolio only.",
     "period_year": "Over one year (since {start})",
-    "period_baseline": "Since {start}",
+    "period_baseline": "Since the baseline of {start}",
+    "period_previous": "Since the previous snapshot ({start})",
     "reading_change": "{period}, the carbon footprint has {moved} by {delta} {unit} ({pct}); main driver: "
                       "{effect}, {effect_value}.",
     "reading_no_attribution": "Only one comparable date: no explanation of the change.",
@@ -380,7 +452,7 @@ EN: dict[str, str] = {
     "hover_issuer": "Issuer",
     "hover_total": "Total",
     "hover_interval": "80% interval: {low80} – {high80}; 95%: {low95} – {high95}",
-    "reading_trajectory": "{subject} {moved} {pct} since {baseline_year}, which puts it {years} {position} the "
+    "reading_trajectory": "{subject} {change} since {baseline_year}, which puts it {years} {position} the "
                           "{shape} path{projection}.",
     "position_ahead": "ahead of",
     "position_behind": "behind",
@@ -448,8 +520,13 @@ EN: dict[str, str] = {
     "role_holdings": "Holdings",
     "role_issuers": "Issuer data",
     "no_inputs": "Data passed in memory: no input file.",
-    "versions": "mission-portfolio {version} · methodology {methodology} (docs/methodology.md).",
-    "projection_model": "Projection ({metric}): {model}; {count} snapshots from {first} to {last}, R² {r2}.",
+    "versions": "mission-portfolio {version} · methodology {methodology}.",
+    "projection_model": "Projection ({metric}): {model}; fitted on {count} snapshots from {first} to {last}, "
+                        "starting from the last measured value, {last_value}; monthly shock {sd} (standard "
+                        "deviation).",
+    "model_rwdrift": "random walk with drift on the logarithm of the value, month by month (state-space model, "
+                     "Kalman filter; months without a snapshot are missing values), Gaussian prediction "
+                     "intervals; model chosen by a backtest (see the methodology)",
     "formula_coverage": "Covered line: eligible asset class, issuer data published by the date, configured scopes "
                         "known and EVIC > 0 (M3.3).",
     "formula_financed": "Financed emissions = market value / EVIC × issuer emissions (M3.3, M4.3).",
@@ -462,8 +539,68 @@ EN: dict[str, str] = {
     "formula_path": "Path: linear B (1 − r t / T) or geometric B (1 − r)^(t / T); gap = actual / path − 1, "
                     "flagged above the tolerance; years ahead (M6.3 to M6.5).",
     "formula_attribution": "Change of the footprint: coverage effect first, then an exact split between "
-                           "allocation, emissions and EVIC (Shapley values), see portfolio/attribution.py.",
+                           "allocation, emissions and EVIC (Shapley values) (M6.7).",
     "formula_pai": "PAI 1 to 3: mean of the year's four quarter-ends (M5).",
+    "frontier_title": "Rebalancing: carbon footprint against distance from the current portfolio",
+    "frontier_intro": "Carbon footprint now {before} {unit}, target {target}, after the proposal {after}. The curve "
+                      "gives, for each footprint target, the least {measure} the limits allow; grey dotted line: "
+                      "the current footprint, red dashes: the target.",
+    "frontier_trace": "Least {measure}",
+    "frontier_x": "Carbon footprint target ({unit})",
+    "frontier_measure_tracking": "tracking error",
+    "frontier_measure_weights": "weight change (root of squared sum)",
+    "section_action": "What to do",
+    "action_above": "The carbon footprint is above its path. Gaps and causes:",
+    "action_projection_misses": "The carbon footprint is below its path today, but at the observed pace the 2030 "
+                                "target would be missed.",
+    "drift_gap": "{subject}: {actual} against a path of {path} ({gap}).",
+    "drift_driver": "Largest rise since the previous snapshot: {driver}, {value}.",
+    "drift_driver_fell": "Down since the previous snapshot, but not enough; largest move: {driver}, {value}.",
+    "driver_allocation": "Allocation (weights, entries and exits)",
+    "driver_emissions": "Issuer emissions",
+    "driver_evic": "Issuer valuation (EVIC)",
+    "driver_coverage": "Data coverage",
+    "driver_covered_value": "Covered value",
+    "driver_footprint": "Carbon footprint",
+    "action_no_proposal": "No covered line to rebalance: no rebalancing proposal.",
+    "action_not_computed": "The rebalancing proposal was not computed for this report: the rebalance command gives "
+                           "it from the run folder.",
+    "action_out_of_reach": "Aiming at {target} (the path at {date}) is out of reach under the rebalancing limits; "
+                           "the lowest reachable footprint is {lowest}.",
+    "action_proposal": "Rebalancing proposal (as the portfolio rebalance command computes it) aiming at {target} (the path "
+                       "at {date}): the footprint of the covered issuers would go from {before} to {after}, with a "
+                       "turnover of {turnover} of the {value} covered. Without price history the tracking error is "
+                       "not estimated: the proposal changes the weights as little as possible. Largest trades:",
+    "col_weight_now": "Weight now",
+    "col_weight_proposed": "Proposed weight",
+    "col_trade": "Buy (+) / sell (−)",
+    "action_drivers": "Issuers that raised the footprint most, {period}:",
+    "action_no_gaps": "No eligible listed yield line lacks data: nothing to complete.",
+    "action_no_issuer": "(issuer identifier missing)",
+    "action_gaps": "Data to obtain first (eligible lines left uncovered, by issuer):",
+    "action_not_assessed": "Without a baseline value or a measured footprint at this date, the position on the path "
+                           "is not assessed: freeze the baseline in the settings and complete the data below.",
+    "action_on_track": "The path is held: {years} ahead, {actual} against a path of {path}, a margin of {room} "
+                       "before crossing it.",
+    "action_projection_ok": "At the observed pace the footprint would be {projected} at the end of {year}, against a "
+                            "target of {target}.",
+    "action_other_drift": "Above its path nonetheless:",
+    "action_watch": "Issuers to watch (share of the listed yield assets' financed emissions):",
+    "detail_missing_issuer_id": "eligible line without issuer identifier",
+    "detail_no_issuer_record": "no figures of issuer {issuer} for a fiscal year up to {year} published by {date}",
+    "detail_record": "figures of fiscal year {year} published {date}: ",
+    "detail_default_date": "default date",
+    "detail_missing_scope": "{scopes} empty",
+    "detail_missing_evic": "EVIC empty or 0",
+    "detail_missing_revenue": "revenue empty or 0",
+    "detail_uncovered": "; line left uncovered",
+    "detail_out_of_waci": "; out of WACI and PAI 3",
+    "detail_estimated": "; estimated from sector averages (PCAF {quality})",
+    "detail_fund_weights": "the fund composition's weights sum to {weights}: {rest} of the line stays uncovered",
+    "notice_baseline_unknown": "no baseline for {metric}: the {date} snapshot has no covered line (issuer figures "
+                               "published later?); freeze the value in the settings.",
+    "notice_baseline_absent": "no baseline for {metric}: no snapshot at {date} and no value frozen in the settings.",
+    "notice_no_projection": "no projection for {metric}: too few snapshots with a value (M6.6).",
     "footer": "Report generated by mission-portfolio {version} (methodology {methodology}) · data as of {date}.",
     "other": "Other",
     "sector_unknown": "Sector not given",

@@ -74,11 +74,14 @@ def format_percent(share: float | None, lang: str, decimals: int = 1, signed: bo
 
 
 def format_meur(value_eur: float | None, lang: str, decimals: int = 1) -> str:
-    """An amount in euros, shown in millions: `212,1 M€` (fr) or `€212.1m` (en)."""
+    """An amount in euros, shown in millions: `212,1 M€` (fr) or `€212.1m` (en), `−€19.3m` when negative."""
     if is_empty(value_eur):
         return EMPTY
     number = format_number(float(value_eur) / 1e6, lang, decimals)
-    return f"{number}{NARROW_NBSP}M€" if lang == "fr" else f"€{number}m"
+    if lang == "fr":
+        return f"{number}{NARROW_NBSP}M€"
+    sign, digits = (MINUS, number[1:]) if number.startswith(MINUS) else ("", number)
+    return f"{sign}€{digits}m"  # -€19.3m, as English writes a negative amount
 
 
 def percent_suffix(lang: str) -> str:

@@ -127,8 +127,8 @@ def trajectory_reading(result: Result, metric: str, lang: str) -> str:
         return words["no_data"]
     fields = _path_fields(result, position, lang)
     return words["reading_trajectory"].format(
-        subject=words[f"subject_{metric}"], moved=words["moved_down" if position.change < 0 else "moved_up"],
-        pct=format_percent(abs(position.change), lang, 0), baseline_year=fields["baseline_year"],
+        subject=words[f"subject_{metric}"], change=change_phrase(position.change, lang),
+        baseline_year=fields["baseline_year"],
         years=fields["years"], position=words["position_ahead" if position.years_ahead >= 0 else "position_behind"],
         shape=fields["shape"], projection=_projection_clause(result, metric, lang))
 

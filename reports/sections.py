@@ -1,4 +1,4 @@
-"""Sections 2 to 8 of the report, each a function from the `Result` to its markup.
+"""Sections 2, 3 and 5 to 9 of the report (4, "What to do", is `reports.action`), each from the `Result`.
 
 A section states what it shows (chart title), shows it, and says what it
 reads (one sentence generated from the same figures); when there is nothing
@@ -13,17 +13,17 @@ import json
 
 import pandas as pd
 
-from portfolio import METHODOLOGY_VERSION, __version__
-from portfolio import Result
+from portfolio import METHODOLOGY_VERSION, Result, __version__
 from reports.charts import (breakdown_figure, emitters_figure, mission_figure, movers_figure, quality_figure,
                             trajectory_figure, waterfall_figure)
 from reports.embed import ChartWriter
+from reports.gap_words import gap_detail, notice_detail
 from reports.i18n import (asset_class_label, labelled, long_date, metric_value, sector_label, short_date, texts)
 from reports.markup import Column, bullets, chart_block, definitions, esc, paragraph, section, table
-from reports.numbers import format_meur, format_number
+from reports.numbers import format_meur, format_number, format_percent
 from reports.readings import (breakdown_reading, change_sentence, emitters_reading, lower_first, mission_reading,
                               movers_reading, quality_reading, trajectory_reading)
-from reports.selections import (EMISSIONS, FOOTPRINT, breakdown, coverage_split, data_gaps, gaps_by_reason,
+from reports.selections import (EMISSIONS, FOOTPRINT, VALUE, breakdown, coverage_split, data_gaps, gaps_by_reason,
                                 issuer_names,
                                 latest_change, latest_date, pai_table, run_notices, top_emitters)
 
@@ -69,7 +69,7 @@ def contributors_section(result: Result, charts: ChartWriter, lang: str) -> str:
     date = latest_date(result)
     top = top_emitters(result, date)
     if top.empty:
-        return section("contributors", 4, words["section_contributors"], paragraph(words["no_data"]))
+        return section("contributors", 5, words["section_contributors"], paragraph(words["no_data"]))
     names = issuer_names(result, top["issuer_id"].astype(str).tolist())
     body = chart_block(words["chart_emitters"], charts(emitters_figure(top, names, lang), "chart-emitters"),
                        emitters_reading(top, names, lang))
@@ -80,7 +80,7 @@ def contributors_section(result: Result, charts: ChartWriter, lang: str) -> str:
         labels = [words["other"] if row.other else row.key for row in groups.itertuples()]
         body += chart_block(words[title], charts(breakdown_figure(groups, labels, lang), div_id),
                             breakdown_reading(groups, labels, lang))
-    return section("contributors", 4, words["section_contributors"], body)
+    return section("contributors", 5, words["section_contributors"], body)
 
 
 def mission_section(result: Result, charts: ChartWriter, commitment: float, lang: str) -> str:
@@ -88,7 +88,7 @@ def mission_section(result: Result, charts: ChartWriter, commitment: float, lang
     words = texts(lang)
     body = chart_block(words["chart_mission"], charts(mission_figure(result, commitment, lang), "chart-mission"),
                        mission_reading(result, commitment, lang))
-    return section("mission", 5, words["section_mission"], body)
+    return section("mission", 6, words["section_mission"], body)
 
 
 def _gap_tables(result: Result, lang: str) -> str:
@@ -106,8 +106,9 @@ def _gap_tables(result: Result, lang: str) -> str:
     lines = table([Column(words["col_holding"], css="id"), Column(words["col_issuer"], css="id"),
                    Column(words["col_name"]), Column(words["col_value"], True), Column(words["col_reason"]),
                    Column(words["col_detail"], css="detail")],
-                  [(row.holding_id, row.issuer_id, row.name, format_meur(row.market_value_eur, lang, 2),
-                    words.get(f"reason_{row.reason}", row.reason), row.detail) for row in shown.itertuples()], css="gaps")
+                  [(row["holding_id"], row["issuer_id"], row["name"], format_meur(row[VALUE], lang, 2),
+                    words.get(f"reason_{row['reason']}", row["reason"]),
+                    gap_detail(row, result.settings.scopes, lang)) for _, row in shown.iterrows()], css="gaps")
     more = paragraph(words["gaps_more"].format(count=format_number(len(gaps) - len(shown), lang, 0)), "note") \
         if len(gaps) > len(shown) else ""
     return title + summary + lines + more
@@ -135,8 +136,9 @@ def quality_section(result: Result, charts: ChartWriter, floor: float, lang: str
     notices = run_notices(result)
     if len(notices):
         body += f'<h3>{esc(words["notices_title"])}</h3>' + bullets(
-            labelled(words.get(f"reason_{row.reason}", row.reason), row.detail, lang) for row in notices.itertuples())
-    return section("data-quality", 6, words["section_quality"], body)
+            labelled(words.get(f"reason_{row.reason}", row.reason), notice_detail(result, row.reason, row.detail, lang),
+                     lang) for row in notices.itertuples())
+    return section("data-quality", 7, words["section_quality"], body)
 
 
 def pai_section(result: Result, lang: str) -> str:
@@ -144,7 +146,7 @@ def pai_section(result: Result, lang: str) -> str:
     words = texts(lang)
     pai = pai_table(result)
     if pai.empty:
-        return section("pai", 7, words["section_pai"], paragraph(words["pai_none"]))
+        return section("pai", 8, words["section_pai"], paragraph(words["pai_none"]))
     body = ""
     for number, (metric, decimals) in enumerate(PAI_COLUMNS, start=1):
         if metric not in pai.index.get_level_values("metric"):
@@ -154,7 +156,7 @@ def pai_section(result: Result, lang: str) -> str:
         cells = [(words[f"perimeter_{perimeter}"], *(format_number(v, lang, decimals) for v in rows.loc[perimeter]))
                  for perimeter in PERIMETER_ORDER if perimeter in rows.index]
         body += f'<h3>{esc(words[f"pai_{number}"])}</h3>' + table(columns, cells, css="compact")
-    return section("pai", 7, words["section_pai"], body + paragraph(words["pai_note"], "note"))
+    return section("pai", 8, words["section_pai"], body + paragraph(words["pai_note"], "note"))
 
 
 def _setting_text(value: object) -> str:
@@ -182,11 +184,12 @@ def _provenance(result: Result, lang: str) -> str:
     baselines = table([Column(words["col_metric"]), Column(words["col_value"], True), Column(words["col_origin"])],
                       [(words[f"metric_{b.metric}"], metric_value(b.value, b.metric, lang),
                         origins[b.origin]) for b in result.baselines], css="compact")
-    models = [words["projection_model"].format(metric=lower_first(words[f"metric_{s.metric}"]), model=s.model,
-                                               count=s.snapshots,
+    models = [words["projection_model"].format(metric=lower_first(words[f"metric_{s.metric}"]),
+                                               model=words[f"model_{s.model}"], count=s.snapshots,
                                                first=short_date(pd.Timestamp(s.first_date), lang),
                                                last=short_date(pd.Timestamp(s.last_date), lang),
-                                               r2=format_number(s.r_squared, lang, 2))
+                                               last_value=metric_value(s.last_value, s.metric, lang),
+                                               sd=format_percent(s.monthly_sd, lang, 1))
               for s in result.projection_summaries]
     inputs = table([Column(words["col_role"]), Column(words["col_file"]), Column(words["col_sha256"], css="hash"),
                     Column(words["col_dialect"])],
@@ -206,4 +209,4 @@ def methodology_section(result: Result, lang: str) -> str:
             + f'<h3>{esc(words["versions_title"])}</h3>'
             + paragraph(words["versions"].format(version=__version__,
                                                  methodology=METHODOLOGY_VERSION)))
-    return section("methodology", 8, words["section_methodology"], body)
+    return section("methodology", 9, words["section_methodology"], body)

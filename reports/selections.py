@@ -51,7 +51,7 @@ class Change:
     kind: str
     start: pd.Timestamp
     end: pd.Timestamp
-    start_value: float  # the footprint at `start`; 0 when nothing was covered, as the attribution counts it
+    start_value: float  # the footprint at `start` (the attribution compares known footprints only)
     effects: dict[str, float]
     total: float
     issuers: pd.DataFrame
@@ -106,10 +106,16 @@ def projection_summary(result: Result, metric: str) -> ProjectionSummary | None:
 
 
 def latest_change(result: Result) -> Change | None:
-    """The footprint's change over the last year, else since the baseline; None when neither exists."""
+    """The footprint's change over the last year, else since the baseline, else since the previous known snapshot.
+
+    The attribution pairs only snapshots whose footprint is known at both ends,
+    so each comparison here is with the latest earlier snapshot of that kind
+    whose figure is known; None when the latest footprint is unknown or has
+    nothing to compare with.
+    """
     end = latest_date(result)
     rows = result.attribution[result.attribution["to_date"] == end]
-    for kind in ("year", "baseline"):
+    for kind in ("year", "baseline", "previous"):
         pair = rows[rows["kind"] == kind]
         if pair.empty:
             continue
@@ -118,7 +124,7 @@ def latest_change(result: Result) -> Change | None:
         issuers = issuers[(issuers["kind"] == kind) & (issuers["to_date"] == end)].sort_values("rank")
         start = pd.Timestamp(pair["from_date"].iloc[0])
         start_value = value_at(result, TARGET_PERIMETER, FOOTPRINT, start)
-        return Change(kind=kind, start=start, end=end, start_value=0.0 if np.isnan(start_value) else start_value,
+        return Change(kind=kind, start=start, end=end, start_value=start_value,
                       effects={effect: values.get(effect, 0.0) for effect in EFFECTS},
                       total=values[names.TOTAL_EFFECT],
                       issuers=issuers.reset_index(drop=True))
@@ -131,25 +137,22 @@ def main_effect(change: Change) -> str:
     return max(along, key=lambda effect: abs(change.effects[effect]))
 
 
-def common_word_prefix(names: list[str]) -> str:
-    """The words every name starts with ("Ulysse Power AG" for its bonds), else the shortest name."""
-    split = [name.split() for name in names]
-    prefix = []
-    for words in zip(*split):
-        if len(set(words)) > 1:
-            break
-        prefix.append(words[0])
-    return " ".join(prefix) if prefix else min(names, key=lambda name: (len(name), name))
-
-
 def issuer_names(result: Result, issuer_ids: list[str]) -> dict[str, str]:
-    """A display name per issuer, from its lines' `name` at their latest date, else the issuer id itself."""
-    lines = result.contributions
-    lines = lines[lines["issuer_id"].isin(issuer_ids) & (lines["name"].fillna("").str.strip() != "")]
-    lines = lines[lines["as_of"] == lines.groupby("issuer_id")["as_of"].transform("max")]
-    named = {str(issuer): common_word_prefix(sorted(set(group["name"].astype(str))))
-             for issuer, group in lines.groupby("issuer_id", sort=True)}
-    return {issuer: named.get(issuer, issuer) for issuer in issuer_ids}
+    """A display name per issuer: its `name` in the issuer table, else the first holding name seen, else its id.
+
+    "First seen" is the first named line of the issuer in (as_of, holding_id)
+    order, the contributions' own order. A holding name labels an issuer only
+    when the issuer table names none: a bond's name ("... 2,75% 2035") is the
+    name of a line, not of its issuer.
+    """
+    lines = result.contributions[result.contributions["issuer_id"].isin(issuer_ids)]
+    names: dict[str, str] = {}
+    if "issuer_name" in lines.columns:
+        named = lines[lines["issuer_name"].fillna("").astype(str) != ""]
+        names = dict(zip(named["issuer_id"].astype(str), named["issuer_name"].astype(str)))
+    held = lines[lines["name"].fillna("").astype(str).str.strip() != ""].drop_duplicates("issuer_id")
+    first_seen = dict(zip(held["issuer_id"].astype(str), held["name"].astype(str)))
+    return {issuer: names.get(issuer) or first_seen.get(issuer, issuer) for issuer in issuer_ids}
 
 
 def covered_target_lines(result: Result, date: pd.Timestamp) -> pd.DataFrame:
@@ -191,10 +194,30 @@ def data_gaps(result: Result, date: pd.Timestamp) -> pd.DataFrame:
     """The warnings of one snapshot with each line's name and value, largest value first."""
     warnings = result.warnings[result.warnings["as_of"] == date]
     lines = result.contributions
-    lines = lines.loc[lines["as_of"] == date, ["holding_id", "name", VALUE]]
+    wanted = ["holding_id", "name", VALUE, "record_year", "record_published_on", "scope1_tco2e", "scope2_tco2e",
+              "scope3_tco2e", "data_quality", "estimated", "lookthrough_weight"]
+    lines = lines.loc[lines["as_of"] == date, [column for column in wanted if column in lines.columns]]
     gaps = warnings.merge(lines, on="holding_id", how="left")
     return gaps.sort_values([VALUE, "holding_id", "reason"], ascending=[False, True, True], kind="stable",
                             na_position="last").reset_index(drop=True)
+
+
+def worth_closing(result: Result, date: pd.Timestamp) -> pd.DataFrame:
+    """Uncovered eligible lines of the target perimeter at one date, by issuer (id empty: one group), largest first.
+
+    Columns issuer_id, value (their market value) and reason (the first reason
+    of the largest line): the data that would widen the footprint's coverage most.
+    """
+    lines = result.contributions
+    lines = lines[(lines["as_of"] == date).to_numpy() & (lines["bucket"] == "yield").to_numpy()
+                  & lines["listed"].to_numpy(bool) & lines["eligible"].to_numpy(bool) & ~lines["covered"].to_numpy(bool)]
+    if "parent_holding_id" in lines.columns:
+        lines = lines[lines["parent_holding_id"] == ""]
+    ordered = lines.sort_values([VALUE, "holding_id"], ascending=[False, True], kind="stable")
+    grouped = ordered.groupby("issuer_id", sort=False).agg(value=(VALUE, "sum"), reason=("reason", "first"))
+    grouped["reason"] = grouped["reason"].astype(str).str.split("|").str[0]
+    grouped = grouped.reset_index().sort_values(["value", "issuer_id"], ascending=[False, True], kind="stable")
+    return grouped.reset_index(drop=True)
 
 
 def coverage_split(result: Result, date: pd.Timestamp) -> pd.DataFrame:

@@ -1,31 +1,26 @@
-"""Workbook cells: exact numbers, inert text, real dates, and number formats read from unit names.
+"""Workbook cells: exact numbers, inert text, real dates, number formats read from unit names, fitting widths.
 
-openpyxl infers a cell's type from its Python value, which is wrong for us
-twice over: a text starting with `=` becomes a formula (and `#N/A` an error
-cell), and a float is written with 16 significant digits, one short of what
-reads back as the same double. So every cell is built here by assigning the
-value and then stating its type: text is always `s`, and a number is handed
-over as its shortest round-trip text (`repr`) with type `n`. Dates are
-numbers too (Excel serial days) with a date format, which is what a date cell
-is in a workbook. A number's format comes from the unit at the end of its
-name (`_eur`, `_tco2e`, `_per_meur`, `_share`...), the project's naming rule.
+Cells are written with xlsxwriter's typed calls only (`write_string`,
+`write_number`, `write_boolean`), never its guessing `write()`, so a text
+starting with `=` stays text and `#N/A` is not an error cell. xlsxwriter
+writes a double with 16 significant digits, one short of what reads back as
+the same double: `ExactSheet` writes its shortest round-trip form (`repr`).
+Dates are numbers (Excel serial days) with a date format, which is what a
+date cell is in a workbook. A number's format comes from the unit at the end
+of its name (`_eur`, `_tco2e`, `_per_meur`, `_share`...), the project's
+naming rule, and `display_text` says how Excel shows a value in that format,
+so that column widths fit what is shown (no `####`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from itertools import repeat
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 import pandas as pd
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 DATE_FORMAT = "yyyy-mm-dd"
 GENERAL = "General"
@@ -48,12 +43,96 @@ ONE_DAY = pd.Timedelta(days=1)
 # XML 1.0 cannot hold these control characters, and parsers turn CR into LF: Excel's own
 # escape `_xHHHH_` carries them; a literal `_xHHHH_` in the text is escaped in turn (`_x005F_`).
 ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\r\x0e-\x1f]")
-HEADER_FONT = Font(bold=True)
-NOTE_FONT = Font(bold=True, italic=True, color="C00000")
-WIDTH_SAMPLE = 2_000
-MIN_WIDTH, MAX_WIDTH = 8, 60
+FIXED = re.compile(r'^(#,##)?0(\.0+)?(%)?(?: "(.*)")?$')
+GENERAL_DIGITS = 10  # Excel's General shows at most this many significant digits in a normal column
+PADDING = 2  # characters of margin around a cell's text
+FILTER_BUTTON = 3  # the header's filter button, in characters
+MAX_WIDTH = 255  # Excel's widest column
 
-CellValue = Cell | bool | int | None
+
+class ExactSheet(Worksheet):
+    """A worksheet that writes each double in its shortest round-trip form (xlsxwriter keeps 16 digits), and
+    takes whole table rows as ready XML (`write_xml_rows`): xlsxwriter's per-cell path costs about 20 µs a cell
+    here, ten times the XML itself, and a contributions sheet has millions of cells."""
+
+    def _xml_number_element(self, number: float, attributes: list[tuple[str, object]] = []) -> None:  # noqa: B006
+        attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+        self.fh.write(f"<c{attr}><v>{float(number)!r}</v></c>")
+
+    def write_xml_rows(self, first_row: int, rows: list[str], last_col: int) -> None:
+        """Append `<row>` elements for rows `first_row`.. (0-based), after every row written so far.
+
+        Constant-memory mode only: the row xlsxwriter still holds is flushed
+        first, then the rows go straight to its row-data file, and the sheet's
+        dimensions are widened to cover them.
+        """
+        if not rows:
+            return
+        last_row = first_row + len(rows) - 1
+        self._check_dimensions(first_row, 0)
+        self._check_dimensions(last_row, last_col)
+        self._write_single_row(first_row)
+        self.fh.write("".join(rows))
+        self.previous_row = last_row + 1
+
+
+class Styles:
+    """xlsxwriter formats, made once per (number format, bold, italic, red, font size) and reused."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.made: dict[tuple[str, bool, bool, bool, int | None], object] = {}
+
+    def __call__(self, number_format: str = GENERAL, bold: bool = False, italic: bool = False, red: bool = False,
+                 size: int | None = None) -> object:
+        key = (number_format, bold, italic, red, size)
+        if key not in self.made:
+            properties: dict[str, object] = {"num_format": number_format} if number_format != GENERAL else {}
+            properties.update({name: True for name, on in (("bold", bold), ("italic", italic)) if on})
+            if red:
+                properties["font_color"] = "#C00000"
+            if size:
+                properties["font_size"] = size
+            self.made[key] = self.workbook.add_format(properties)
+        return self.made[key]
+
+
+def xml_text(text: str) -> str:
+    """Text for an inline-string cell: Excel's escape for control characters, then XML's for `&`, `<`, `>`."""
+    return inert(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def column_letter(index: int) -> str:
+    """`A` for column 0, `AB` for column 27."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def write_scalar(ws: Worksheet, row: int, col: int, value: object, styles: Styles, fmt: str = GENERAL,
+                 **style: bool) -> str:
+    """One loose value as a typed cell (text, number, date or boolean); None, NaN and "" stay empty.
+
+    Returns the text Excel shows, for the column's width."""
+    if value is None or value is pd.NaT or (isinstance(value, str) and value == "") \
+            or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        ws.write_string(row, col, inert(value), styles(**style))
+        return value
+    if isinstance(value, bool):
+        ws.write_boolean(row, col, value, styles(**style))
+        return display_text(value)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):  # Excel has no infinity: shown as text, as the CSV would write it
+            return write_scalar(ws, row, col, repr(float(value)), styles, **style)
+        ws.write_number(row, col, value, styles(fmt, **style))
+        return display_text(value, fmt)
+    ws.write_number(row, col, excel_serial(pd.Timestamp(value)), styles(DATE_FORMAT, **style))
+    return display_text(value, DATE_FORMAT)
 
 
 def number_format(name: str) -> str:
@@ -67,23 +146,9 @@ def _escaped(match: re.Match[str]) -> str:
     return "_x005F" + found if len(found) > 1 else f"_x{ord(found):04X}_"
 
 
-def text_cell(ws: WriteOnlyWorksheet, text: str, font: Font | None = None) -> Cell:
-    """A cell Excel shows as exactly this text: never a formula, an error code or a number."""
-    cell = WriteOnlyCell(ws, ESCAPED.sub(_escaped, text))
-    cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def number_cell(ws: WriteOnlyWorksheet, value: float | int, fmt: str = GENERAL) -> Cell:
-    """A numeric cell holding this exact double, shown with `fmt`; infinities, which Excel lacks, as text."""
-    if not math.isfinite(value):
-        return text_cell(ws, repr(value))
-    cell = WriteOnlyCell(ws, repr(value) if isinstance(value, int) else repr(float(value)))
-    cell.data_type = "n"
-    cell.number_format = fmt
-    return cell
+def inert(text: str) -> str:
+    """Text as a cell holds it: control characters in Excel's escape (never a formula: see `write_text`)."""
+    return ESCAPED.sub(_escaped, text)
 
 
 def excel_serial(moments: pd.Timestamp | pd.Series) -> float | pd.Series:
@@ -91,40 +156,49 @@ def excel_serial(moments: pd.Timestamp | pd.Series) -> float | pd.Series:
     return (moments - EXCEL_EPOCH) / ONE_DAY
 
 
-def scalar_cell(ws: WriteOnlyWorksheet, value: object, fmt: str = GENERAL) -> CellValue:
-    """One loose value (cover sheet) as a cell: text, number, date or boolean; None, NaN and "" stay empty."""
-    if value is None or value is pd.NaT or value == "" or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, str):
-        return text_cell(ws, value)
+def display_text(value: object, fmt: str = GENERAL) -> str:
+    """The text Excel shows for `value` in the number format `fmt` (for widths; formats of this module only)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
     if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
         return value
-    if isinstance(value, (int, float)):
-        return number_cell(ws, value, fmt)
-    return number_cell(ws, excel_serial(pd.Timestamp(value)), DATE_FORMAT)
+    if fmt == DATE_FORMAT:
+        return "yyyy-mm-dd"
+    number = float(value)
+    match = FIXED.match(fmt)
+    if match is None:  # General: up to GENERAL_DIGITS significant digits, scientific when large or tiny
+        return f"{number:.{GENERAL_DIGITS}G}"
+    grouped, decimals, percent, unit = match.groups()
+    places = len(decimals) - 1 if decimals else 0
+    shown = f"{number * (100 if percent else 1):{',' if grouped else ''}.{places}f}"
+    return shown + ("%" if percent else "") + (f" {unit}" if unit else "")
 
 
-def column_cells(ws: WriteOnlyWorksheet, series: pd.Series, formats: str | Sequence[str]) -> list[CellValue]:
-    """One column of a table as `append`-ready values; `formats` is the column's number format or one per row."""
+def fitted_width(texts: Iterable[str], header: str = "", filter_button: bool = False) -> float:
+    """A column width (characters) that shows the longest text and the header (with its filter button)."""
+    longest = max((len(text) for text in texts), default=0)
+    heading = len(header) + (FILTER_BUTTON if filter_button else 0) + 1 if header else 0
+    return float(min(MAX_WIDTH, max(longest + PADDING, heading, 6)))
+
+
+def column_texts(series: pd.Series, formats: str | pd.Series) -> list[str]:
+    """The longest texts a column can show: a fixed-decimal number is longest at its extremes, text anywhere."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        serials = excel_serial(series).tolist()
-        return [number_cell(ws, s, DATE_FORMAT) if s == s else None for s in serials]
-    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
-        return [None if value is pd.NA else value for value in series.astype(object).tolist()]
-    if pd.api.types.is_float_dtype(series.dtype):
-        each = repeat(formats) if isinstance(formats, str) else formats
-        return [number_cell(ws, v, f) if v == v else None for v, f in zip(series.tolist(), each)]
-    return [text_cell(ws, str(v)) if not pd.isna(v) and v != "" else None for v in series.tolist()]
-
-
-def column_width(header: str, series: pd.Series, fmt: str) -> float:
-    """A column width (in characters) fitting the header, its filter button and typical values."""
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        content = len("yyyy-mm-dd")
-    elif pd.api.types.is_float_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
-        largest = pd.to_numeric(series, errors="coerce").abs().replace(math.inf, math.nan).max()
-        unit = fmt.split('"')[1] if '"' in fmt else ""
-        content = len(f"{0 if pd.isna(largest) else largest:,.2f}") + len(unit) + 1
-    else:
-        content = int(series.iloc[:WIDTH_SAMPLE].astype(str).str.len().max()) if len(series) else 0
-    return float(min(MAX_WIDTH, max(MIN_WIDTH, len(header) + 3, content + 2)))
+        return ["yyyy-mm-dd"] if series.notna().any() else []
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return ["FALSE"] if series.notna().any() else []
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = pd.to_numeric(series, errors="coerce").astype("float64")
+        by_format = pd.Series(formats, index=series.index) if isinstance(formats, str) else formats
+        texts = []
+        for fmt, group in values.groupby(by_format, sort=True):
+            group = group.dropna()
+            if fmt == GENERAL:
+                texts += [display_text(v, fmt) for v in group.unique()[:5000]]
+            elif len(group):
+                texts += [display_text(group.min(), fmt), display_text(group.max(), fmt)]
+        return texts
+    lengths = series.dropna().astype(str).str.len()
+    return ["x" * int(lengths.max())] if len(lengths) else []

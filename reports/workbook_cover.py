@@ -1,36 +1,37 @@
-"""The workbook's cover sheet: headline figures, baseline, settings, inputs and versions, in French or English.
+"""The workbook's cover sheet: the report's headline cards as figures, baseline, settings, inputs and versions.
 
-The cover only restates figures already in the table sheets (the latest
-snapshot of `metrics` and `trajectory`), each with the methodology section
-and the `perimeter / metric` key that finds it there, so that a reader of the
-cover can trace every number. Wording lives in `LABELS`; the contract's codes
-(metric names, setting keys) are shown as they are, because auditors search
-for them.
+The cover restates the HTML report's cards (`reports.cards`): the same
+figures of the latest snapshot, on the same perimeters, under the same
+titles and badges (`reports.i18n`), each with the methodology section and
+the `perimeter / metric` key that finds it in the `metrics` sheet, so that a
+reader can trace every number and the two documents never disagree. The
+contract's codes (metric names, setting keys) are shown as they are, because
+auditors search for them. Column widths fit what each column shows.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from portfolio import METHODOLOGY_VERSION, __version__ as VERSION
-from reports.workbook_cells import HEADER_FONT, PERCENT, number_format, scalar_cell, text_cell
+from reports.cards import path_badge
+from reports.i18n import metric_unit, texts
+from reports.selections import path_position
+from reports.workbook_cells import PERCENT, Styles, fitted_width, number_format, write_scalar
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from xlsxwriter.worksheet import Worksheet
 
     from portfolio import Result
 
-HEALTH_SHARE_TARGET = 0.80  # the mission's commitment: 80 % of strategic holdings serve health
-TITLE_FONT = Font(bold=True, size=14)
-SECTION_FONT = Font(bold=True, size=12)
-COLUMN_WIDTHS = (62, 22, 22, 10, 28, 17, 10, 50)
+UNIT_IN_FORMAT = re.compile(r' ".*"$')
+HEALTH_SHARE_TARGET = 0.80  # the mission's commitment: 80 % of strategic holdings serve health (as the report)
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
@@ -39,20 +40,15 @@ LABELS: dict[str, dict[str, str]] = {
         "as_of": "Situation au",
         "sample": "Données d'exemple fournies avec le logiciel, pas le portefeuille réel",
         "headline": "Chiffres clés au dernier instantané",
-        "columns": ("Indicateur|Valeur|Trajectoire / objectif|Écart|Statut|Années d'avance|Méthode|"
-                    "Source (périmètre / métrique)"),
-        "footprint": "Empreinte carbone du rendement coté (tCO2e / M EUR investi)",
-        "financed_listed": "Émissions financées du rendement coté (tCO2e)",
-        "financed_total": "Émissions financées, tout le portefeuille (tCO2e, PAI 1)",
-        "health_share": "Part santé des participations stratégiques",
-        "territorial_share": "Part à impact territorial des actifs de rendement",
-        "territorial_value": "Montant à impact territorial des actifs de rendement",
-        "coverage": "Couverture des actifs éligibles (valeur couverte / valeur éligible)",
-        "pcaf": "Score PCAF de qualité des données (1 meilleur, 5 moins bon)",
-        "above_path": "au-dessus de la trajectoire",
-        "on_path": "sur ou sous la trajectoire",
-        "target_met": "objectif atteint",
-        "target_missed": "objectif non atteint",
+        "columns": ("Indicateur|Périmètre|Valeur|Unité|Trajectoire / engagement|Écart|Statut|Années d'avance|"
+                    "Méthode|Source (périmètre / métrique)"),
+        "health_value": "Montant santé",
+        "strategic_value": "Valeur des participations stratégiques",
+        "territorial_value": "Montant dans les fonds territoriaux",
+        "yield_value": "Valeur des actifs de rendement",
+        "coverage_value": "Couverture de l'encours (valeur couverte / valeur totale)",
+        "pcaf": "Score PCAF moyen (1 = meilleur, 5 = estimé)",
+        "unit_eur": "EUR",
         "no_trajectory": "Pas de trajectoire : année de référence manquante (voir la feuille warnings)",
         "baseline": "Année de référence de la trajectoire",
         "baseline_columns": "Métrique|Valeur|Origine",
@@ -80,19 +76,15 @@ LABELS: dict[str, dict[str, str]] = {
         "as_of": "As of",
         "sample": "Sample data shipped with the software, not the actual portfolio",
         "headline": "Headline figures at the latest snapshot",
-        "columns": "Indicator|Value|Path / target|Gap|Status|Years ahead|Method|Source (perimeter / metric)",
-        "footprint": "Listed-yield carbon footprint (tCO2e / M EUR invested)",
-        "financed_listed": "Listed-yield financed emissions (tCO2e)",
-        "financed_total": "Financed emissions, whole portfolio (tCO2e, PAI 1)",
-        "health_share": "Health share of strategic holdings",
-        "territorial_share": "Territorial-impact share of yield assets",
-        "territorial_value": "Territorial-impact amount of yield assets",
-        "coverage": "Coverage of eligible assets (covered value / eligible value)",
-        "pcaf": "PCAF data-quality score (1 best, 5 worst)",
-        "above_path": "above the path",
-        "on_path": "on or below the path",
-        "target_met": "target met",
-        "target_missed": "target missed",
+        "columns": ("Indicator|Perimeter|Value|Unit|Path / commitment|Gap|Status|Years ahead|Method|"
+                    "Source (perimeter / metric)"),
+        "health_value": "Health amount",
+        "strategic_value": "Value of strategic holdings",
+        "territorial_value": "Amount in territorial funds",
+        "yield_value": "Value of yield assets",
+        "coverage_value": "Coverage of all value (covered value / total value)",
+        "pcaf": "Average PCAF score (1 = best, 5 = estimated)",
+        "unit_eur": "EUR",
         "no_trajectory": "No trajectory: baseline missing (see the warnings sheet)",
         "baseline": "Trajectory baseline",
         "baseline_columns": "Metric|Value|Origin",
@@ -127,24 +119,31 @@ class SheetCount:
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline figure: where it is in `metrics`, its wording key, methodology sections and reference."""
+    """One figure of a headline card: its title (an i18n key of the report or of LABELS), where it is in
+    `metrics`, its methodology sections and what it is measured against."""
 
-    label: str
+    title: str
     perimeter: str
     metric: str
     method: str
-    against: str = ""  # "path": the trajectory row of the latest snapshot; "target": HEALTH_SHARE_TARGET
+    against: str = ""  # "path": the trajectory row of the latest snapshot; "commitment": HEALTH_SHARE_TARGET
 
 
+# the cards of the HTML report, in their order, each card's main figure then the figures of its lines
 HEADLINES = (
-    Headline("footprint", "listed_yield", "carbon_footprint_tco2e_per_meur", "M4.5, M6", against="path"),
-    Headline("financed_listed", "listed_yield", "financed_emissions_tco2e", "M4.3, M6", against="path"),
-    Headline("financed_total", "total", "financed_emissions_tco2e", "M4.3"),
-    Headline("health_share", "strategic", "health_share", "M4.10", against="target"),
-    Headline("territorial_share", "yield", "territorial_share", "M4.11"),
+    Headline("metric_carbon_footprint_tco2e_per_meur", "listed_yield", "carbon_footprint_tco2e_per_meur", "M4.5, M6",
+             against="path"),
+    Headline("metric_financed_emissions_tco2e", "listed_yield", "financed_emissions_tco2e", "M4.3, M6",
+             against="path"),
+    Headline("card_health", "strategic", "health_share", "M4.10", against="commitment"),
+    Headline("health_value", "strategic", "health_value_eur", "M4.10"),
+    Headline("strategic_value", "strategic", "value_eur", "M4.1"),
+    Headline("card_territorial", "yield", "territorial_share", "M4.11"),
     Headline("territorial_value", "yield", "territorial_value_eur", "M4.11"),
-    Headline("coverage", "total", "coverage_eligible_ratio", "M4.2"),
-    Headline("pcaf", "total", "data_quality_score", "M4.9"),
+    Headline("yield_value", "yield", "value_eur", "M4.1"),
+    Headline("card_coverage", "listed_yield", "coverage_eligible_ratio", "M4.2"),
+    Headline("coverage_value", "listed_yield", "coverage_ratio", "M4.2"),
+    Headline("pcaf", "listed_yield", "data_quality_score", "M4.9"),
 )
 
 
@@ -160,91 +159,102 @@ def latest_snapshot(result: Result) -> pd.Timestamp:
     return result.metrics["as_of"].max()
 
 
-def write_cover(ws: WriteOnlyWorksheet, result: Result, counts: list[SheetCount], lang: str) -> None:
-    """Fill the cover sheet: every row of `cover_rows`, fixed column widths, printed landscape one page wide."""
-    for index, width in enumerate(COLUMN_WIDTHS):
-        ws.column_dimensions[get_column_letter(index + 1)].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    for row in cover_rows(ws, result, counts, labels(lang)):
-        ws.append(row)
+Cell = tuple[Any, str, dict[str, bool]]  # value, number format, style (bold, size...)
 
 
-def cover_rows(ws: WriteOnlyWorksheet, result: Result, counts: list[SheetCount],
-               words: dict[str, str]) -> Iterator[list[Any]]:
-    """The cover, row by row, as `append`-ready cells."""
+def write_cover(ws: Worksheet, result: Result, counts: list[SheetCount], lang: str, styles: Styles) -> None:
+    """Fill the cover sheet row by row, widths fitting every column, printed landscape one page wide."""
+    shown: dict[int, list[str]] = {}
+    for row, cells in enumerate(cover_rows(result, counts, lang)):
+        for col, (value, fmt, style) in enumerate(cells):
+            text = write_scalar(ws, row, col, value, styles, fmt, **style)
+            if col > 0 or len(cells) > 1:  # a title alone in its row may run over the empty cells beside it
+                shown.setdefault(col, []).append(text)
+    for col, texts_shown in shown.items():
+        ws.set_column(col, col, fitted_width(texts_shown))
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+def _text(value: object, **style: Any) -> Cell:
+    return value, "General", style
+
+
+def cover_rows(result: Result, counts: list[SheetCount], lang: str) -> Iterator[list[Cell]]:
+    """The cover, row by row: (value, number format, style) per cell."""
+    words = labels(lang)
     latest = latest_snapshot(result)
-    yield [text_cell(ws, words["title"], TITLE_FONT)]
-    yield [text_cell(ws, words["as_of"], HEADER_FONT), scalar_cell(ws, latest)]
+    yield [_text(words["title"], bold=True, size=14)]
+    yield [_text(words["as_of"], bold=True), (latest, "yyyy-mm-dd", {})]
     if result.sample:
-        yield [text_cell(ws, words["sample"], HEADER_FONT)]
-    yield from _section(ws, words["headline"], words["columns"])
-    yield from (_headline_row(ws, result, latest, headline, words) for headline in HEADLINES)
+        yield [_text(words["sample"], bold=True)]
+    yield from _section(words["headline"], words["columns"])
+    yield from (_headline_row(result, latest, headline, lang) for headline in HEADLINES)
     if result.trajectory.empty:
-        yield [text_cell(ws, words["no_trajectory"])]
-    yield from _baselines(ws, result, words)
-    yield from _section(ws, words["settings"], words["settings_columns"])
-    yield from ([text_cell(ws, key), scalar_cell(ws, value)] for key, value in flat_settings(result.settings.to_dict()))
-    yield from _inputs(ws, result, words)
-    yield from _section(ws, words["versions"], None)
-    yield [text_cell(ws, words["package_version"]), text_cell(ws, VERSION)]
-    yield [text_cell(ws, words["methodology_version"]), text_cell(ws, METHODOLOGY_VERSION)]
-    yield from _section(ws, words["sheets"], words["sheets_columns"])
-    yield from ([text_cell(ws, count.sheet), count.total, count.shown] for count in counts)
+        yield [_text(words["no_trajectory"])]
+    yield from _baselines(result, words)
+    yield from _section(words["settings"], words["settings_columns"])
+    yield from ([_text(key), _text(value)] for key, value in flat_settings(result.settings.to_dict()))
+    yield from _inputs(result, words)
+    yield from _section(words["versions"], None)
+    yield [_text(words["package_version"]), _text(VERSION)]
+    yield [_text(words["methodology_version"]), _text(METHODOLOGY_VERSION)]
+    yield from _section(words["sheets"], words["sheets_columns"])
+    yield from ([_text(count.sheet), (count.total, "General", {}), (count.shown, "General", {})] for count in counts)
 
 
-def _baselines(ws: WriteOnlyWorksheet, result: Result, words: dict[str, str]) -> Iterator[list[Any]]:
+def _baselines(result: Result, words: dict[str, str]) -> Iterator[list[Cell]]:
     """Each trajectory metric's baseline value and where it came from (M6.1)."""
-    yield from _section(ws, words["baseline"], words["baseline_columns"])
+    yield from _section(words["baseline"], words["baseline_columns"])
     for baseline in result.baselines:
         origin = words[f"origin_{baseline.origin}"].format(date=result.settings.trajectory.baseline_date)
-        yield [text_cell(ws, baseline.metric), scalar_cell(ws, baseline.value, number_format(baseline.metric)),
-               text_cell(ws, origin)]
+        yield [_text(baseline.metric), (baseline.value, number_format(baseline.metric), {}), _text(origin)]
 
 
-def _inputs(ws: WriteOnlyWorksheet, result: Result, words: dict[str, str]) -> Iterator[list[Any]]:
+def _inputs(result: Result, words: dict[str, str]) -> Iterator[list[Cell]]:
     """Each input file: role and name, SHA-256, and what the reader detected, one line each."""
-    yield from _section(ws, words["inputs"], None)
+    yield from _section(words["inputs"], None)
     for record in result.inputs:
-        yield [text_cell(ws, record.role, HEADER_FONT), scalar_cell(ws, record.file)]
-        yield [text_cell(ws, "SHA-256"), scalar_cell(ws, record.sha256)]
-        detected = json.dumps(record.dialect, sort_keys=True, ensure_ascii=False)
-        yield [text_cell(ws, words["detected"]), text_cell(ws, detected)]
+        yield [_text(record.role, bold=True), _text(record.file)]
+        yield [_text("SHA-256"), _text(record.sha256)]
+        yield [_text(words["detected"]), _text(json.dumps(record.dialect, sort_keys=True, ensure_ascii=False))]
 
 
-def _section(ws: WriteOnlyWorksheet, title: str, columns: str | None) -> Iterator[list[Any]]:
+def _section(title: str, columns: str | None) -> Iterator[list[Cell]]:
     """A blank row, the section title and, when given, its `|`-separated column headers."""
     yield []
-    yield [text_cell(ws, title, SECTION_FONT)]
+    yield [_text(title, bold=True, size=12)]
     if columns:
-        yield [text_cell(ws, column, HEADER_FONT) for column in columns.split("|")]
+        yield [_text(column, bold=True) for column in columns.split("|")]
 
 
-def _headline_row(ws: WriteOnlyWorksheet, result: Result, latest: pd.Timestamp, headline: Headline,
-                  words: dict[str, str]) -> list[Any]:
-    """Label, value, reference, gap, status, years ahead, method and source of one headline figure."""
+def _headline_row(result: Result, latest: pd.Timestamp, headline: Headline, lang: str) -> list[Cell]:
+    """Title, perimeter, value, unit, reference, gap, status, years ahead, method and source of one figure."""
+    words, report = labels(lang), texts(lang)
     value = result.latest(headline.perimeter, headline.metric)
-    fmt = number_format(headline.metric)
-    reference, gap, status, ahead = _standing(result, latest, headline, value, words)
-    return [text_cell(ws, words[headline.label]), scalar_cell(ws, value, fmt), scalar_cell(ws, reference, fmt),
-            scalar_cell(ws, gap, PERCENT), scalar_cell(ws, status), scalar_cell(ws, ahead, "0.00"),
-            text_cell(ws, headline.method), text_cell(ws, f"{headline.perimeter} / {headline.metric}")]
+    fmt = UNIT_IN_FORMAT.sub("", number_format(headline.metric))  # the unit has its own column, as on the cards
+    reference, gap, status, ahead = _standing(result, headline, value, lang)
+    title = report.get(headline.title) or words[headline.title]
+    unit = metric_unit(headline.metric, lang) if headline.against == "path" else \
+        words["unit_eur"] if headline.metric.endswith("_eur") else ""
+    return [_text(title), _text(report[f"perimeter_{headline.perimeter}"]), (value, fmt, {}), _text(unit),
+            (reference, fmt, {}), (gap, PERCENT, {}), _text(status), (ahead, "0.00", {}), _text(headline.method),
+            _text(f"{headline.perimeter} / {headline.metric}")]
 
 
-def _standing(result: Result, latest: pd.Timestamp, headline: Headline, value: float,
-              words: dict[str, str]) -> tuple[float | None, float | None, str, float | None]:
-    """Reference, gap, status and years ahead of a figure against its path or target (all empty for neither)."""
-    if headline.against == "target":
-        status = "" if pd.isna(value) else words["target_met" if value >= HEALTH_SHARE_TARGET else "target_missed"]
-        return HEALTH_SHARE_TARGET, None, status, None
-    trajectory = result.trajectory
-    rows = trajectory[(trajectory["as_of"] == latest) & (trajectory["metric"] == headline.metric)]
-    if headline.against != "path" or rows.empty:
+def _standing(result: Result, headline: Headline, value: float,
+              lang: str) -> tuple[float | None, float | None, str, float | None]:
+    """Reference, gap, status (the card's badge) and years ahead of a figure against its path or commitment."""
+    report = texts(lang)
+    if headline.against == "commitment":
+        met = not pd.isna(value) and value >= HEALTH_SHARE_TARGET
+        return HEALTH_SHARE_TARGET, None, report["badge_commitment_met" if met else "badge_commitment_missed"], None
+    if headline.against != "path":
         return None, None, "", None
-    row = rows.iloc[0]
-    status = "" if pd.isna(row["flag"]) else words["above_path" if row["flag"] else "on_path"]
-    return float(row["path"]), float(row["drift"]), status, float(row["years_ahead"])
+    position = path_position(result, headline.metric)
+    if position is None:
+        return None, None, path_badge(None, lang), None
+    return position.path, position.drift, path_badge(position, lang), position.years_ahead
 
 
 def flat_settings(settings: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

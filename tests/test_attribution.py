@@ -119,3 +119,12 @@ def test_effects_sum_exactly_to_the_change(data: tuple[pd.DataFrame, pd.DataFram
     before, after = footprint(result, START), footprint(result, END)
     if not (np.isnan(before) or np.isnan(after)):
         assert effects["total"] == pytest.approx(after - before, rel=1e-9, abs=1e-9)
+
+
+def test_comparison_pairs_skip_snapshots_whose_footprint_is_unknown() -> None:
+    # nothing covered at the baseline nor in 2023-02-28: never compared (an unknown footprint is not 0); the
+    # previous known snapshot of 2024-02-29 is 2023-01-31, and no year or baseline pair exists
+    dates = [pd.Timestamp(d) for d in ["2019-12-31", "2023-01-31", "2023-02-28", "2024-02-29"]]
+    known = {pd.Timestamp("2023-01-31"), pd.Timestamp("2024-02-29")}
+    pairs = comparison_pairs(dates, pd.Timestamp("2019-12-31"), known)
+    assert pairs == [("previous", pd.Timestamp("2023-01-31"), pd.Timestamp("2024-02-29"))]

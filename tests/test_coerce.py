@@ -194,7 +194,8 @@ def test_unknown_spelling_without_mapping_is_an_error(tables, tmp_path):
     with pytest.raises(InputError) as caught:
         read_holdings([path], {}, {})
 
-    assert caught.value.lines() == ["h.csv: row 2, column bucket: got 'rendement'; expected one of yield, strategic"]
+    assert caught.value.lines() == ["h.csv: row 2, column bucket: got 'rendement'; expected one of yield, strategic "
+                                    "(or map this spelling under [values] bucket)"]
 
 
 def test_settings_map_columns_and_spellings_through_analyze(tables, tmp_path):
@@ -238,7 +239,7 @@ def test_configured_health_purposes_are_valid_tags(tables, tmp_path):
         read_holdings([path], {}, {})
     assert caught.value.lines() == [
         "h.csv: row 2, column purpose: got 'Prevention|coverage'; expected |-separated tags among "
-        "patient_pathway, coverage, medical_innovation, access_to_care"]
+        "patient_pathway, coverage, medical_innovation, access_to_care (or map this spelling under [values] purpose)"]
 
 
 def test_issuer_records_typed(tables, tmp_path):

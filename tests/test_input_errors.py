@@ -15,10 +15,11 @@ import pyarrow.parquet as pq
 import pytest
 
 MARKET_VALUE_EXPECTED = "a number >= 0 (only cash may be negative)"
-BUCKETS = "one of yield, strategic"
+BUCKETS = "one of yield, strategic (or map this spelling under [values] bucket)"
 ASSET_CLASSES = ("one of listed_equity, corporate_bond, sovereign_bond, fund, unlisted_equity, real_estate, "
-                 "loan, cash, other")
-PURPOSES = "|-separated tags among patient_pathway, coverage, medical_innovation, access_to_care"
+                 "loan, cash, other (or map this spelling under [values] asset_class)")
+PURPOSES = ("|-separated tags among patient_pathway, coverage, medical_innovation, access_to_care "
+            "(or map this spelling under [values] purpose)")
 DATE = "a date as YYYY-MM-DD or DD/MM/YYYY"
 
 
@@ -162,7 +163,7 @@ def test_invisible_characters_are_escaped_letters_are_not(analyze, book, tables)
     book.holdings_rows(tables.holding("H1", market_value_eur="1\u00a0234 €"), tables.holding("H2", bucket="Crédit"))
 
     assert_rejected(analyze(), book.out,
-                    "holdings.csv: row 2, column market_value_eur: got '1\\xa0234 €'; expected a number",
+                    "holdings.csv: row 2, column market_value_eur: got '1 234 €'; expected a number",
                     f"holdings.csv: row 3, column bucket: got 'Crédit'; expected {BUCKETS}")
 
 
@@ -215,7 +216,8 @@ def test_missing_required_column(analyze, book, tables):
 
     assert_rejected(analyze(), book.out,
                     "holdings.csv: row 1, column market_value_eur: got no such column; expected a column named "
-                    "market_value_eur (columns found: as_of, holding_id, issuer_id, bucket, asset_class, listed)")
+                    "market_value_eur (columns found: as_of, holding_id, issuer_id, bucket, asset_class, listed; "
+                    'or map yours onto it under [columns]: "your name" = "market_value_eur")')
 
 
 def test_missing_required_issuer_column(analyze, book):
@@ -223,7 +225,8 @@ def test_missing_required_issuer_column(analyze, book):
 
     assert_rejected(analyze(), book.out,
                     "issuers.csv: row 1, column year: got no such column; expected a column named year "
-                    "(columns found: issuer_id, scope1_tco2e)")
+                    "(columns found: issuer_id, scope1_tco2e; or map yours onto it under [columns]: "
+                    '"your name" = "year")')
 
 
 def test_ragged_rows(analyze, book, tables):

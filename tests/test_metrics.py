@@ -162,10 +162,46 @@ def test_empty_denominators_are_empty_not_zero() -> None:
     holdings = holdings_frame().iloc[[7]]
     result = portfolio.analyze(holdings, issuers_frame())
     assert value(result, "listed_yield", "value_eur") == 0
-    assert value(result, "listed_yield", "financed_emissions_tco2e") == 0
+    assert value(result, "listed_yield", "covered_value_eur") == 0  # a sum of values over no holding is 0
     for metric in ("coverage_ratio", "carbon_footprint_tco2e_per_meur", "waci_tco2e_per_meur_revenue",
                    "data_quality_score"):
         assert np.isnan(value(result, "listed_yield", metric)), metric
+
+
+EMISSION_FIGURES = ("financed_emissions_tco2e", "financed_emissions_scope1_tco2e", "financed_emissions_scope2_tco2e",
+                    "financed_emissions_scope3_tco2e", "carbon_footprint_sfdr_tco2e_per_meur",
+                    "ghg_intensity_sfdr_tco2e_per_meur_revenue")
+
+
+def test_emissions_over_no_covered_holding_are_empty_not_zero() -> None:
+    # contract v2: a sum of emissions over no holding that has them is empty, even where V > 0
+    holdings = holdings_frame().iloc[[7]]  # listed_yield holds nothing
+    result = portfolio.analyze(holdings, issuers_frame())
+    for metric in EMISSION_FIGURES:
+        assert np.isnan(value(result, "listed_yield", metric)), metric
+    # listed lines of 2 M on an issuer whose records are all empty: V = 2 M, nothing covered
+    lines = holdings_frame().assign(issuer_id="NODATA")
+    result = portfolio.analyze(lines, issuers_frame())
+    assert value(result, "listed_yield", "value_eur") > 0
+    for metric in EMISSION_FIGURES:
+        assert np.isnan(value(result, "listed_yield", metric)), metric
+
+
+def test_intensity_empty_when_no_line_is_waci_covered() -> None:
+    # the covered lines have no revenue: PAI 3 has no line to weigh and is empty, while PAI 1 and 2 are known
+    issuers = issuers_frame().assign(revenue_eur=np.nan)
+    result = portfolio.analyze(holdings_frame(), issuers)
+    assert value(result, "listed_yield", "financed_emissions_tco2e") > 0
+    assert np.isnan(value(result, "listed_yield", "ghg_intensity_sfdr_tco2e_per_meur_revenue"))
+    assert np.isnan(value(result, "listed_yield", "waci_tco2e_per_meur_revenue"))
+
+
+def test_scope_figure_empty_when_no_line_has_that_scope() -> None:
+    # scope 3 unknown everywhere: the scope-3 figure is empty, scopes 1 and 2 (covered for that scope) are known
+    result = portfolio.analyze(holdings_frame(), issuers_frame().assign(scope3_tco2e=np.nan),
+                               settings={"scopes": [1, 2]})
+    assert np.isnan(value(result, "listed_yield", "financed_emissions_scope3_tco2e"))
+    assert value(result, "listed_yield", "financed_emissions_scope1_tco2e") > 0
 
 
 def test_configured_scopes_change_emissions() -> None:

@@ -1,4 +1,4 @@
-"""The trend projection: recovers a known trend, sees no chance for a flat series, refuses short ones."""
+"""The projection: starts from the last measured value, carries gaps, widens with the horizon, refuses short series."""
 
 from __future__ import annotations
 
@@ -6,43 +6,65 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portfolio.engine.projection import project
+from portfolio.engine.projection import monthly_log_series, project
 from portfolio.settings import Trajectory
-from portfolio.engine.trajectory import years_between
 
 SETTINGS = Trajectory()
 DATES = pd.date_range("2022-01-31", "2024-12-31", freq="ME")
+FOOTPRINT = "carbon_footprint_tco2e_per_meur"
 
 
-def series(values: np.ndarray) -> pd.Series:
-    return pd.Series(values, index=DATES)
+def series(values: np.ndarray, dates: pd.DatetimeIndex = DATES) -> pd.Series:
+    return pd.Series(values, index=dates)
 
 
-def test_known_trend_is_recovered_within_its_interval() -> None:
+def test_known_drift_is_recovered_and_the_cone_starts_at_the_last_value() -> None:
+    # ln F is a random walk with drift ln(0.92) / 12 a month (-8 % a year), monthly shocks of 1 %
     rng = np.random.default_rng(7)
-    t = years_between(pd.Timestamp("2019-12-31"), DATES.to_series())
-    rate = -0.08  # ln-change per year: -7.7 % a year
-    values = 100 * np.exp(rate * t + rng.normal(0, 0.02, len(t)))
-    projection, summary = project(series(values), "carbon_footprint_tco2e_per_meur", 100.0, SETTINGS)
-    truth_at_target = 100 * np.exp(rate * 11.000684462696783)
-    assert summary.lower_95_at_target <= truth_at_target <= summary.upper_95_at_target
-    assert summary.annual_change == pytest.approx(np.expm1(rate), abs=0.01)
-    assert projection["as_of"].iloc[0] == pd.Timestamp("2025-01-31")
+    drift = np.log(0.92) / 12
+    values = 100 * np.exp(np.cumsum(drift + rng.normal(0, 0.01, len(DATES))))
+    projection, summary = project(series(values), FOOTPRINT, 100.0, SETTINGS)
+    assert summary.last_value == values[-1]
+    # the drift of a random walk is estimated by the mean monthly change: (ln last - ln first) / 35 months
+    mean_change = (np.log(values[-1]) - np.log(values[0])) / (len(values) - 1)
+    assert summary.annual_change == pytest.approx(np.expm1(12 * mean_change), abs=1e-4)
+    # the first projected month is the last value moved by one month's drift, well inside its own band
+    first = projection.iloc[0]
+    assert first["as_of"] == pd.Timestamp("2025-01-31")
+    assert first["projected"] == pytest.approx(values[-1] * np.exp(summary.annual_change / 12), rel=0.01)
+    assert first["lower_95"] < values[-1] < first["upper_95"]
     assert projection["as_of"].iloc[-1] == pd.Timestamp("2030-12-31")
     assert (projection["lower_95"] <= projection["lower_80"]).all()
     assert (projection["lower_80"] <= projection["projected"]).all()
     assert (projection["projected"] <= projection["upper_80"]).all()
-    # -7.7 %/yr from 100 reaches 50 after ln 2 / 0.08 = 8.66 years: around August 2028
-    assert summary.date_target_reached[:4] == "2028"
-    assert summary.probability_target_met > 0.9
+    width = np.log(projection["upper_95"] / projection["lower_95"]).to_numpy()
+    assert (np.diff(width) > 0).all()  # a random walk: uncertainty grows with the horizon
 
 
-def test_flat_series_has_almost_no_chance() -> None:
+def test_flat_series_has_a_small_chance_not_a_certainty_of_failure() -> None:
+    # flat at 90 with monthly shocks of 1 %: the target 50 is far below; the median stays near 90
     rng = np.random.default_rng(3)
-    values = 90 * np.exp(rng.normal(0, 0.01, len(DATES)))
-    _, summary = project(series(values), "carbon_footprint_tco2e_per_meur", 100.0, SETTINGS)
-    assert summary.probability_target_met < 0.01
-    assert summary.projected_at_target == pytest.approx(90, rel=0.05)
+    values = 90 * np.exp(np.cumsum(rng.normal(0, 0.01, len(DATES))))
+    _, summary = project(series(values), FOOTPRINT, 100.0, SETTINGS)
+    assert summary.probability_target_met < 0.05
+    assert summary.projected_at_target == pytest.approx(values[-1], rel=0.2)
+
+
+def test_rising_last_year_is_not_read_as_a_sure_success() -> None:
+    # the issue's case: a steep fall to 2022, then a year up 1 %: the old OLS line said "> 99 %"
+    dates = pd.DatetimeIndex([pd.Timestamp("2019-12-31"), *DATES])
+    falling = np.linspace(np.log(412), np.log(270), 24)
+    rising = np.log(270) + np.linspace(0, np.log(1.01), 12)
+    values = np.exp(np.concatenate([[np.log(412)], falling, rising]))
+    _, summary = project(series(values, dates), FOOTPRINT, 412.0, SETTINGS)
+    assert summary.probability_target_met < 0.99
+
+
+def test_gaps_are_missing_months_not_a_line() -> None:
+    # 2019-12-31 then 2022 monthly: 25 month ends from 2019-12 to 2021-12, 24 of them missing
+    dates = pd.DatetimeIndex([pd.Timestamp("2019-12-31"), *DATES])
+    grid = monthly_log_series(series(np.full(len(dates), 50.0), dates))
+    assert len(grid) == 61 and np.isnan(grid).sum() == 24 and grid[0] == np.log(50.0)
 
 
 def test_fewer_than_six_snapshots_give_no_projection() -> None:

@@ -32,13 +32,14 @@ from reports.html import render_html, write_html
 from reports.i18n import TEXTS, long_date, years_phrase
 from reports.numbers import format_meur, format_number, format_percent, plotly_separators
 from reports.pdf import write_pdf
-from reports.selections import common_word_prefix
+from reports.selections import issuer_names
 
 M = 1_000_000.0
 HOSTILE = "<script>alert(1)</script>"
 AMPERSAND = "Crédit & Santé <b>SA</b>"
 DATES = ("2019-12-31", "2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31")
-SECTIONS = ["headline", "trajectory", "attribution", "contributors", "mission", "data-quality", "pai", "methodology"]
+SECTIONS = ["headline", "trajectory", "attribution", "action", "contributors", "mission", "data-quality", "pai",
+            "methodology"]
 CHARTS = ["chart-trajectory", "chart-emissions", "chart-waterfall", "chart-movers", "chart-emitters", "chart-sectors",
           "chart-asset-classes", "chart-mission", "chart-quality"]
 NNBSP = "\u202f"
@@ -177,10 +178,16 @@ def test_words_and_dates_in_both_languages() -> None:
     assert years_phrase(1.0, "en") == "1.0 year" and years_phrase(2.5, "en") == "2.5 years"
 
 
-def test_issuer_name_from_its_lines() -> None:
-    assert common_word_prefix(["Ulysse Power AG", "Ulysse Power AG 2,125% 2032"]) == "Ulysse Power AG"
-    assert common_word_prefix(["Pannonia plc 0,625% 2032", "Pannonia plc 3,625% 2034"]) == "Pannonia plc"
-    assert common_word_prefix(["Alpha SA", "Beta"]) == "Beta"  # nothing in common: the shortest
+def test_issuer_names_from_the_issuer_table_else_the_first_holding_name() -> None:
+    # issuer A is named in the issuer table; B is not, so its first holding name seen labels it (H2's bond name
+    # at the first snapshot); a bond's name never labels a named issuer
+    issuers = issuers_frame()
+    issuers["name"] = issuers["issuer_id"].map({"A": "Alpha Chimie SA"})
+    holdings = holdings_frame()
+    holdings.loc[holdings["holding_id"] == "H1", "name"] = "Alpha Chimie SA 2,75% 2035"
+    result = portfolio.analyze(holdings, issuers)
+    first_b = result.contributions[result.contributions["issuer_id"] == "B"].iloc[0]["name"]
+    assert issuer_names(result, ["A", "B", "Z"]) == {"A": "Alpha Chimie SA", "B": first_b, "Z": "Z"}
 
 
 # structure and wording
@@ -200,7 +207,7 @@ def test_french_status_and_readings(page: str) -> None:
     assert (f"Au 31 décembre 2024, l'empreinte carbone des actifs de rendement cotés est de 1{NNBSP}234,5 "
             f"tCO₂e/M€ investi, en baisse de 38{NNBSP}% depuis 2019 : 3,4 ans d'avance sur la trajectoire "
             f"linéaire (\u221250{NNBSP}% en 2030).") in text
-    assert f"L'empreinte carbone a baissé de 38{NNBSP}% depuis 2019, soit 3,4 ans d'avance" in text
+    assert f"L'empreinte carbone est en baisse de 38{NNBSP}% depuis 2019, soit 3,4 ans d'avance" in text
     # year on year 1300 -> 1234.5: -65.5, all of it issuer emissions (same weights, same EVIC)
     assert ("Sur un an (depuis le 31 décembre 2023), l'empreinte carbone a baissé de 65,5 tCO₂e/M€ investi "
             f"(\u22125{NNBSP}%) ; principal facteur : émissions des émetteurs, \u221265,5.") in text

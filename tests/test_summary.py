@@ -33,5 +33,5 @@ def test_an_included_baseline_snapshot_with_unknown_figures_is_not_asked_for_aga
     # the hand-worked book dated 2019-12-31: the issuers' 2022 figures are not known yet, nothing is covered
     holdings = holdings_frame().assign(as_of="2019-12-31")
     text = portfolio.analyze(holdings, issuers_frame()).summary()
-    assert "the 2019-12-31 snapshot is included but its listed-yield figures are unknown" in text
-    assert "include the 2019-12-31 snapshot" not in text
+    assert "the 2019-12-31 snapshot has no covered listed_yield line" in text and "baseline_footprint" in text
+    assert "add the baseline snapshot" not in text

@@ -89,3 +89,11 @@ def test_path_below_zero_leaves_drift_empty() -> None:
     rows = compute_trajectory(metrics, config, [Baseline(FOOTPRINT, 100.0, "snapshot")]).set_index("as_of")
     assert np.isnan(rows.loc[pd.Timestamp("2033-12-31"), "drift"])
     assert pd.isna(rows.loc[pd.Timestamp("2033-12-31"), "flag"])
+
+
+def test_unknown_actual_gives_no_row_even_with_a_frozen_baseline() -> None:
+    # the 2019 holdings had no published issuer data: the footprint is empty there, not 0, so no row
+    # (a 0 would read as -100 % and 22 years ahead)
+    rows = trajectory({"2019-12-31": float("nan"), "2023-12-31": 65.0}, baseline_footprint=100.0)
+    assert list(rows["as_of"]) == [pd.Timestamp("2023-12-31")]
+    assert rows["years_ahead"].iloc[0] == pytest.approx((1 - 0.65) * T / 0.5 - 4.0)

@@ -19,8 +19,8 @@ ID_SHOWN = 12
 HEADLINES = (
     ("footprint_tco2e_per_meur", n.LISTED_YIELD, n.FOOTPRINT),
     ("financed_emissions_tco2e", n.LISTED_YIELD, n.EMISSIONS),
-    ("health_share", n.STRATEGIC, n.HEALTH_SHARE),
-    ("territorial_share", n.TOTAL, n.TERRITORIAL_SHARE),
+    ("health_share_pct", n.STRATEGIC, n.HEALTH_SHARE),
+    ("territorial_share_pct", n.TOTAL, n.TERRITORIAL_SHARE),
 )
 
 
@@ -58,7 +58,7 @@ def history_text(connection: sqlite3.Connection) -> str:
     for publication in current_publications(connection):
         figures = run_figures(connection, publication.run_id, publication.as_of)
         published.append((publication.as_of, publication.run_id[:ID_SHOWN], publication.published_at,
-                          *(_number(figures.get((publication.as_of, perimeter, metric)))
+                          *(_headline(figures.get((publication.as_of, perimeter, metric)), metric)
                             for _, perimeter, metric in HEADLINES),
                           f"restated: {publication.reason}" if publication.versions > 1 else ""))
     return "\n".join([
@@ -105,6 +105,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
                      for row in [header, *rows])
+
+
+def _headline(value: float | None, metric: str) -> str:
+    """A headline figure as listed: a share as a percentage with two decimals (`81.52 %`), others exact."""
+    if value is None or not metric.endswith("_share"):
+        return _number(value)
+    return f"{value * 100:.2f} %"
 
 
 def _number(value: float | None) -> str:

@@ -39,13 +39,16 @@ from reports.text_safety import neutralise
 Writer = Callable[[Result, Path], None]
 
 
-def check_out_dir(out: Path, force: bool) -> None:
-    """`--out` must be new or empty, unless `force`; raise `InputError` otherwise."""
+def check_out_dir(out: Path, force: bool, can_force: bool = True) -> None:
+    """`--out` must be new or empty, unless `force`; raise `InputError` otherwise.
+
+    `can_force`: whether the command has a `--force` to suggest (`rebalance` has none).
+    """
     if out.exists() and not out.is_dir():
         raise InputError(Problem(str(out), 1, "", "an existing file", "a folder name for the run (--out)"))
     if out.is_dir() and any(out.iterdir()) and not force:
         raise InputError(Problem(str(out), 1, "", "a folder that is not empty",
-                                 "a new or empty --out folder, or --force to replace it"))
+                                 "a new or empty --out folder" + (", or --force to replace it" if can_force else "")))
 
 
 def clear_stale_work(out: Path) -> None:

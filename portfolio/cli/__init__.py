@@ -14,6 +14,7 @@ a check fails (verify).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -22,6 +23,7 @@ from importlib import import_module
 from portfolio._version import VERSION
 
 EXIT_INPUT = 2
+EXIT_PIPE = 141  # 128 + SIGPIPE, as shells report a reader that stopped early (`| head -1`)
 # command -> its one-line help; the module portfolio.cli.<command> builds its parser and runs it
 COMMANDS = {
     "analyze": "compute every figure from holdings and issuer files into a run folder",
@@ -66,8 +68,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from holdings.problems import InputError  # after parsing: --help never loads the readers
 
     try:
-        return args.handler(args, args.command_parser)
+        code = args.handler(args, args.command_parser)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler's try, not at interpreter exit
+        return code
     except InputError as error:
         for line in error.lines():
             print(line, file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:
+        # the reader stopped (`portfolio history ... | head -1`): what it wanted was printed; no traceback,
+        # and stdout pointed at /dev/null so that the interpreter's own final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE

@@ -139,6 +139,11 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if store is not None:
             progress.step("recording the run")
             record_run(store, args.out, result.metrics, inputs.snapshots, sys.argv)
+    if args.quiet:
+        return 0
+    for record in result.inputs:
+        for note in record.dialect.get("notes", []):
+            print(f"portfolio: note: {record.file}: {note}", file=sys.stderr)
     counts = count_by_reason(result.warnings)
     if counts:
         detail = ", ".join(f"{reason} {count}" for reason, count in counts.items())

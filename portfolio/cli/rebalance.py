@@ -20,11 +20,12 @@ from typing import Any
 import pandas as pd
 
 from holdings.problems import InputError, Problem, quote_value
-from portfolio.audit.manifest import json_bytes
-from portfolio.rebalance.optimizer import Infeasible, Rebalancer, SolverFailed, proposal_table, summary
 from portfolio.audit.load import load_run
-from portfolio.rebalance.inputs import book_at, ledoit_wolf, read_limits, read_prices, target_at
+from portfolio.audit.manifest import json_bytes
 from portfolio.audit.rundir import check_out_dir, clear_stale_work
+from portfolio.rebalance.inputs import book_at, ledoit_wolf, read_limits, read_prices, target_at
+from portfolio.rebalance.optimizer import Infeasible, Rebalancer, SolverFailed, proposal_table, summary
+from portfolio.settings import LANGUAGES
 from reports.csv_files import format_csv
 from reports.frontier import frontier_html
 
@@ -58,6 +59,7 @@ def register(commands: Any, help_line: str) -> None:
     parser.add_argument("--prices", type=Path, metavar="FILE", help="monthly prices: date,issuer_id,price")
     parser.add_argument("--config", type=Path, metavar="C", help="settings TOML with a [rebalance] table")
     parser.add_argument("--out", type=Path, required=True, metavar="OUT", help="a new or empty output folder")
+    parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of frontier.html (default fr)")
     parser.set_defaults(handler=run, command_parser=parser)
 
 
@@ -86,7 +88,7 @@ def _write(out: Path, files: dict[str, bytes]) -> None:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Read, solve, write; the exit status."""
-    check_out_dir(args.out, force=False)
+    check_out_dir(args.out, force=False, can_force=False)
     as_of = _as_of(args.as_of)
     limits = read_limits(args.config)
     result = load_run(args.run, tables=("contributions", "trajectory"))
@@ -104,11 +106,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"portfolio rebalance: the solver failed ({error}); no proposal written", file=sys.stderr)
         return EXIT_SOLVER
     figures = summary(book, proposal, risk)
-    measure = "tracking error" if risk is not None else "weight change (root of squared sum)"
     _write(args.out, {
         "rebalance.csv": format_csv(proposal_table(book, proposal.weights)),
         "summary.json": json_bytes(figures),
         "frontier.csv": format_csv(curve),
-        "frontier.html": frontier_html(curve, figures, measure),
+        "frontier.html": frontier_html(curve, figures, risk is not None, args.lang),
     })
     return 0

@@ -19,6 +19,6 @@ def register(commands: Any, help_line: str) -> None:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    result = load_run(args.run, tables=("metrics", "trajectory", "drift", "projection"))
+    result = load_run(args.run, tables=("trajectory", "drift", "projection", "warnings"))
     print(result.summary(str(args.run)))
     return 0

@@ -124,13 +124,20 @@ def attribute_change(panel: IssuerPanel, start: pd.Timestamp,
     return effects, by_issuer[by_issuer[["allocation", "emissions", "evic", "coverage"]].ne(0).any(axis=1)]
 
 
-def comparison_pairs(dates: list[pd.Timestamp], baseline: pd.Timestamp) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
-    """(kind, from, to) for each snapshot: month on month, year on year, since the baseline."""
-    known = set(dates)
+def comparison_pairs(dates: list[pd.Timestamp], baseline: pd.Timestamp,
+                     known: set[pd.Timestamp] | None = None) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """(kind, from, to) between snapshots whose footprint is known at both ends.
+
+    For each known snapshot: `previous`, the latest earlier known snapshot; `year`,
+    the snapshot a year earlier when known; `baseline`, the baseline snapshot when
+    known. An unknown footprint (no covered line) is never compared as if it were 0.
+    """
+    known = set(dates) if known is None else set(known)
+    measured = [date for date in dates if date in known]
     pairs = []
-    for position, date in enumerate(dates):
+    for position, date in enumerate(measured):
         if position > 0:
-            pairs.append(("previous", dates[position - 1], date))
+            pairs.append(("previous", measured[position - 1], date))
         year_before = date - pd.DateOffset(years=1)
         year_before = year_before + pd.offsets.MonthEnd(0) if date.is_month_end else year_before
         if year_before in known:
@@ -140,13 +147,20 @@ def comparison_pairs(dates: list[pd.Timestamp], baseline: pd.Timestamp) -> list[
     return pairs
 
 
+def footprint_known_dates(contributions: pd.DataFrame) -> set[pd.Timestamp]:
+    """Snapshots where at least one listed-yield line is covered: the footprint is known there."""
+    lines = contributions[(contributions["bucket"] == "yield").to_numpy() & contributions["listed"].to_numpy(bool)
+                          & contributions["covered"].to_numpy(bool)]
+    return {pd.Timestamp(date) for date in lines["as_of"].unique()}
+
+
 def compute_attribution(contributions: pd.DataFrame, baseline: pd.Timestamp,
                         top: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`attribution.csv` (effects per pair) and `attribution_issuers.csv` (top issuers per pair)."""
     dates = sorted(pd.DatetimeIndex(contributions["as_of"].unique()))
     panel = issuer_panel(contributions)
     effect_rows, issuer_parts = [], []
-    for kind, start, end in comparison_pairs(dates, baseline):
+    for kind, start, end in comparison_pairs(dates, baseline, footprint_known_dates(contributions)):
         effects, by_issuer = attribute_change(panel, start, end)
         for effect, value in effects.items():
             effect_rows.append((start, end, kind, effect, value))

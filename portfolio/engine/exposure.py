@@ -45,7 +45,7 @@ CONTRIBUTION_COLUMNS = [
     "market_value_eur", "record_year", "record_published_on", "source", "sector", "evic_eur",
     "revenue_eur", "data_quality", "scope1_tco2e", "scope2_tco2e", "scope3_tco2e", "emissions_tco2e",
     "financed_emissions_tco2e", "eligible", "covered", "waci_covered", "health", "territorial",
-    "reason", "holdings_file", "holdings_row", "issuers_row",
+    "reason", "holdings_file", "holdings_row", "issuers_row", "issuer_name",
 ]
 
 
@@ -56,6 +56,20 @@ def configured_emissions(records: pd.DataFrame, scopes: Sequence[int]) -> np.nda
     for scope in scopes:
         total = total + records[f"scope{scope}_tco2e"].to_numpy(dtype="float64")
     return total
+
+
+def issuer_names(records: pd.DataFrame) -> pd.Series:
+    """Each issuer's `name` from its latest named record (greatest year, then publication, then file row).
+
+    A label, not a figure: it is not chosen point in time, so a line held
+    before the issuer's first publication is labelled by the same name.
+    """
+    if "name" not in records.columns:
+        return pd.Series(dtype=object)
+    named = records[records["name"].notna() & (records["name"].astype(str) != "")]
+    named = named.sort_values(["issuer_id", "year", "published_on", "source_row"], kind="stable",
+                              na_position="first")
+    return named.groupby("issuer_id", sort=True)["name"].last().astype(str)
 
 
 def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings: Settings,
@@ -111,6 +125,7 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
         "holdings_file": holdings["source_file"],
         "holdings_row": holdings["source_row"].astype("int64"),
         "issuers_row": pd.array(from_record("source_row"), dtype="Int64"),
+        "issuer_name": holdings["issuer_id"].map(issuer_names(records)).astype(object).fillna("").astype(str),
     })
     columns = list(CONTRIBUTION_COLUMNS)
     if "parent_holding_id" in holdings.columns:

@@ -3,7 +3,10 @@
 Every metric is a ratio of grouped sums: first the sums (V, Ve, Vc, FE,
 value-weighted intensities...) per snapshot for each perimeter, then the
 kernel's `share` / `footprint`, which write an empty value, never 0 or
-infinity, when the denominator is 0 or negative. Sums run over rows in (as_of, holding_id) order
+infinity, when the denominator is 0 or negative. A sum of emissions over no
+holding that has them (no covered line in the perimeter) is empty too, never
+0: `known` keeps it only where a count of the lines that carry it is
+positive. Sums run over rows in (as_of, holding_id) order
 with `np.bincount`, a single sequential pass, so a rerun or a permuted input
 gives the same bits.
 """
@@ -33,6 +36,11 @@ def perimeter_masks(contributions: pd.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
+def known(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """A sum of emissions where at least one holding has them, else empty (NaN): unknown is never 0."""
+    return np.where(count > 0, total, np.nan)
+
+
 def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapshots: int,
                  rows: np.ndarray) -> dict[str, np.ndarray]:
     """Grouped sums per snapshot over the rows selected by `rows` (one perimeter)."""
@@ -52,8 +60,11 @@ def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapsh
     quality = contributions["data_quality"].to_numpy(dtype="float64", na_value=np.nan)
     revenue_intensity = intensity(emissions, revenue)
     scored = covered & ~np.isnan(quality)
+    ones = np.ones(len(contributions), dtype="float64")
     sums = {
         "V": total(value, in_value),
+        "nFE": total(ones, covered),
+        "nW": total(ones, waci),
         "Ve": total(value, contributions["eligible"].to_numpy(dtype=bool)),
         "Vc": total(value, covered),
         "FE": total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), covered),
@@ -69,6 +80,7 @@ def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapsh
         scope_emissions = contributions[f"scope{scope}_tco2e"].to_numpy(dtype="float64")
         scope_covered = eligible_with_record & ~np.isnan(scope_emissions)
         sums[f"FE{scope}"] = total(attributed(value, evic, scope_emissions), scope_covered)
+        sums[f"nFE{scope}"] = total(ones, scope_covered)
     sums.update(_extension_sums(contributions, value, total))
     return sums
 
@@ -92,6 +104,7 @@ def _extension_sums(contributions: pd.DataFrame, value: np.ndarray,
         estimated = contributions["estimated"].to_numpy(dtype=bool)
         sums["estimated"] = total(value, estimated)
         sums["estimated_FE"] = total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), estimated)
+        sums["n_estimated"] = total(np.ones(len(contributions)), estimated)
     if "sovereign_covered" in contributions.columns:
         sovereign = contributions["sovereign_covered"].to_numpy(dtype=bool)
         gdp_intensity = intensity(contributions["country_emissions_tco2e"].to_numpy(dtype="float64"),
@@ -100,6 +113,7 @@ def _extension_sums(contributions: pd.DataFrame, value: np.ndarray,
         sums["sovereign_FE"] = total(contributions["sovereign_financed_emissions_tco2e"].to_numpy(dtype="float64"),
                                      sovereign)
         sums["sovereign_VI"] = total(value * gdp_intensity, sovereign)
+        sums["n_sovereign"] = total(np.ones(len(contributions)), sovereign)
     return sums
 
 
@@ -111,14 +125,14 @@ METRICS: dict[str, tuple[Callable[[dict[str, np.ndarray]], np.ndarray], tuple[st
     n.COVERED_VALUE: (lambda s: s["Vc"], PERIMETERS),
     n.COVERAGE: (lambda s: share(s["Vc"], s["V"]), PERIMETERS),
     n.COVERAGE_ELIGIBLE: (lambda s: share(s["Vc"], s["Ve"]), PERIMETERS),
-    n.EMISSIONS: (lambda s: s["FE"], PERIMETERS),
-    n.SCOPE_EMISSIONS[0]: (lambda s: s["FE1"], PERIMETERS),
-    n.SCOPE_EMISSIONS[1]: (lambda s: s["FE2"], PERIMETERS),
-    n.SCOPE_EMISSIONS[2]: (lambda s: s["FE3"], PERIMETERS),
-    n.FOOTPRINT: (lambda s: footprint(s["FE"], s["Vc"]), PERIMETERS),
-    n.FOOTPRINT_SFDR: (lambda s: footprint(s["FE"], s["V"]), PERIMETERS),
-    n.WACI: (lambda s: share(s["VwI"], s["Vw"]), PERIMETERS),
-    n.INTENSITY_SFDR: (lambda s: share(s["VwI"], s["V"]), PERIMETERS),
+    n.EMISSIONS: (lambda s: known(s["FE"], s["nFE"]), PERIMETERS),
+    n.SCOPE_EMISSIONS[0]: (lambda s: known(s["FE1"], s["nFE1"]), PERIMETERS),
+    n.SCOPE_EMISSIONS[1]: (lambda s: known(s["FE2"], s["nFE2"]), PERIMETERS),
+    n.SCOPE_EMISSIONS[2]: (lambda s: known(s["FE3"], s["nFE3"]), PERIMETERS),
+    n.FOOTPRINT: (lambda s: known(footprint(s["FE"], s["Vc"]), s["nFE"]), PERIMETERS),
+    n.FOOTPRINT_SFDR: (lambda s: known(footprint(s["FE"], s["V"]), s["nFE"]), PERIMETERS),
+    n.WACI: (lambda s: known(share(s["VwI"], s["Vw"]), s["nW"]), PERIMETERS),
+    n.INTENSITY_SFDR: (lambda s: known(share(s["VwI"], s["V"]), s["nW"]), PERIMETERS),
     n.DATA_QUALITY: (lambda s: share(s["VqQ"], s["Vq"]), PERIMETERS),
     n.HEALTH_VALUE: (lambda s: s["health"], HEALTH_PERIMETERS),
     n.HEALTH_SHARE: (lambda s: share(s["health"], s["V"]), HEALTH_PERIMETERS),
@@ -128,10 +142,10 @@ METRICS: dict[str, tuple[Callable[[dict[str, np.ndarray]], np.ndarray], tuple[st
 EXTENSION_METRICS: dict[str, tuple[str, Callable[[dict[str, np.ndarray]], np.ndarray]]] = {
     n.LOOKTHROUGH_VALUE: ("lookthrough", lambda s: s["lookthrough"]),
     n.ESTIMATED_VALUE: ("estimated", lambda s: s["estimated"]),
-    n.ESTIMATED_EMISSIONS: ("estimated", lambda s: s["estimated_FE"]),
+    n.ESTIMATED_EMISSIONS: ("estimated", lambda s: known(s["estimated_FE"], s["n_estimated"])),
     n.SOVEREIGN_COVERED_VALUE: ("sovereign", lambda s: s["sovereign"]),
-    n.SOVEREIGN_EMISSIONS: ("sovereign", lambda s: s["sovereign_FE"]),
-    n.SOVEREIGN_INTENSITY: ("sovereign", lambda s: share(s["sovereign_VI"], s["V"])),
+    n.SOVEREIGN_EMISSIONS: ("sovereign", lambda s: known(s["sovereign_FE"], s["n_sovereign"])),
+    n.SOVEREIGN_INTENSITY: ("sovereign", lambda s: known(share(s["sovereign_VI"], s["V"]), s["n_sovereign"])),
 }
 
 

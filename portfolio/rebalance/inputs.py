@@ -43,11 +43,16 @@ def book_at(result: Result, as_of: pd.Timestamp) -> Book:
     if chosen.empty:
         raise InputError(Problem("contributions.csv", 1, "covered", "no covered listed-yield holding at "
                                  f"{as_of:%Y-%m-%d}", "at least one issuer to re-weight"))
-    issuers = chosen.groupby("issuer_id", sort=True).agg(
+    return issuer_book(chosen)
+
+
+def issuer_book(lines: pd.DataFrame) -> Book:
+    """Covered listed-yield lines of one date (contributions columns) summed by issuer into a `Book`."""
+    issuers = lines.groupby("issuer_id", sort=True).agg(
         value_eur=("market_value_eur", "sum"), sector=("sector", "first"), emissions=("emissions_tco2e", "first"),
         evic=("evic_eur", "first"), revenue=("revenue_eur", "first"))
     revenue = issuers["revenue"].where(issuers["revenue"] > 0)
-    return Book(issuer_id=issuers.index.to_numpy(dtype=str), sector=issuers["sector"].astype(str).to_numpy(dtype=str),
+    return Book(issuer_id=issuers.index.to_numpy(dtype=str), sector=issuers["sector"].astype(object).fillna("").to_numpy(dtype=str),
                 value_eur=issuers["value_eur"].to_numpy(dtype="float64"),
                 intensity_tco2e_per_meur=company_footprint(issuers["emissions"], issuers["evic"]).to_numpy(dtype="float64"),
                 revenue_intensity_tco2e_per_meur=intensity(issuers["emissions"], revenue).to_numpy(dtype="float64"))

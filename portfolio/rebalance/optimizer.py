@@ -22,6 +22,10 @@ as a dense n x n matrix, which keeps 2,000 issuers to seconds.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import cvxpy as cp
@@ -146,10 +150,26 @@ def _constraints(w: cp.Variable, book: Book, limits: Limits) -> list[cp.Constrai
     return constraints
 
 
-def _solve(problem: cp.Problem, solver: str) -> str:
-    """Solve, turning solver exceptions into `SolverFailed`; return the status."""
+@contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    """File descriptor 1 sent to /dev/null: HiGHS prints its banner from C when its first instance is made,
+    before any option (`output_flag`) can reach it, and a command's stdout is for its results."""
+    sys.stdout.flush()
+    saved, sink = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(sink, 1)
     try:
-        problem.solve(solver=solver)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(sink)
+
+
+def _solve(problem: cp.Problem, solver: str) -> str:
+    """Solve silently, turning solver exceptions into `SolverFailed`; return the status."""
+    try:
+        with _stdout_silenced():
+            problem.solve(solver=solver)
     except cp.error.SolverError as error:
         raise SolverFailed(f"{solver} failed: {error}") from None
     if problem.status not in SOLVED + (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):

@@ -115,7 +115,7 @@ HOLDINGS_COLUMNS = ["as_of", "holding_id", "issuer_id", "bucket", "asset_class",
                     "name", "fund_id", "purpose"]
 ISSUER_COLUMNS = ["issuer_id", "year", "published_on", "scope1_tco2e", "scope2_tco2e", "scope3_tco2e",
                   "evic_eur", "revenue_eur", "currency", "evic", "revenue", "data_quality", "sector", "source",
-                  "esg_score"]
+                  "esg_score", "name"]
 FUND_COLUMNS = ["fund_id", "as_of", "issuer_id", "asset_class", "weight"]
 SOVEREIGN_COLUMNS = ["country", "year", "published_on", "emissions_tco2e", "gdp_ppp_eur", "gdp_eur"]
 FX_COLUMNS = ["date", "currency", "eur_per_unit"]
@@ -446,6 +446,7 @@ def issuer_records(universe: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
                 "data_quality": quality,
                 "sector": issuer.sector,
                 "source": issuer.source,
+                "name": issuer.name,
                 "esg_score": float(np.clip(sector.esg_mean + issuer.esg_offset + 1.2 * age + rng.normal(0, 2),
                                            5, 95)),
             })
