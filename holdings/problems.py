@@ -28,6 +28,11 @@ def quote_value(value: object) -> str:
     return f"'{escaped}'"
 
 
+def shown_name(text: str) -> str:
+    """A file or column name as shown in a message: as it is, invisible characters escaped (`\\x1e`)."""
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
 def _escape(char: str) -> str:
     """One character as shown inside quotes: quote and backslash escaped, invisible ones as `\\xNN`."""
     if char in "'\\":
@@ -48,9 +53,9 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        where = f"{self.file}: row {self.row}"
+        where = f"{shown_name(self.file)}: row {self.row}"
         if self.column:
-            where += f", column {self.column}"
+            where += f", column {shown_name(self.column)}"
         return f"{where}: got {self.got}; expected {self.expected}"
 
 

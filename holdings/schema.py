@@ -26,7 +26,7 @@ from holdings.tabular import FIRST_DATA_ROW, RawTable
 Kind = Literal["date", "id", "text", "number", "integer", "bool", "enum", "tags"]
 
 EXPECTED_BY_KIND: dict[str, str] = {
-    "date": "a date as YYYY-MM-DD or DD/MM/YYYY",
+    "date": "a date as YYYY-MM-DD or DD/MM/YYYY, from 1900 to 2200",
     "number": "a number",
     "integer": "a whole number",
     "bool": "true/false, 1/0, oui/non, vrai/faux or yes/no",

@@ -19,7 +19,7 @@ BUCKETS = "one of yield, strategic"
 ASSET_CLASSES = ("one of listed_equity, corporate_bond, sovereign_bond, fund, unlisted_equity, real_estate, "
                  "loan, cash, other")
 PURPOSES = "|-separated tags among patient_pathway, coverage, medical_innovation, access_to_care"
-DATE = "a date as YYYY-MM-DD or DD/MM/YYYY"
+DATE = "a date as YYYY-MM-DD or DD/MM/YYYY, from 1900 to 2200"
 
 
 @pytest.fixture

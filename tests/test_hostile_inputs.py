@@ -1,0 +1,134 @@
+"""Hostile input files: each class of fault the readers once missed or crashed on ends in exit 2 at the right row.
+
+Stray quotes, UTF-16, control characters in names, damaged workbooks, text
+that is not UTF-8 in Parquet, and dates outside the calendar the figures use.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from holdings import InputError, read_holdings
+from holdings.problems import Problem
+from holdings.csv_quotes import check_quotes
+
+HEADER = "as_of,holding_id,issuer_id,bucket,asset_class,listed,market_value_eur,name\n"
+ROW = "2023-12-31,{},I1,yield,listed_equity,true,{},{}\n"
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        read_holdings([path], {}, {})
+    return caught.value.lines()
+
+
+def test_a_stray_quote_no_longer_swallows_holdings(tmp_path: Path) -> None:
+    # a name opening a quote on row 2 and a quote inside a later name made three holdings one, 1 M EUR
+    path = tmp_path / "h.csv"
+    path.write_text(HEADER + ROW.format("H1", 1_000_000, '"Alpha') + ROW.format("H2", 2_000_000, "Beta")
+                    + ROW.format("H3", 3_000_000, 'Gam"ma'))
+    (line,) = problems(path)
+    assert line.startswith("h.csv: row 2: got ") and "expected a closing quote followed by the delimiter" in line
+
+
+def test_a_quote_that_never_closes_is_reported_where_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(HEADER + ROW.format("H1", 1, '"a, ""b"""') + "\n" + ROW.format("H2", 1, '"multi\nline"')
+                    + ROW.format("H3", 1, '"never'))
+    assert problems(path) == ["h.csv: row 4: got a quote that never closes; expected a closing quote for each "
+                              "opening one"]
+
+
+@pytest.mark.parametrize("text, row", [
+    ('a,b\n1,12" x\n', None),                   # a quote inside an unquoted field is a character
+    ('a,b\n"1\n2",x\n"y"z,1\n', 3),             # the quoted newline is one record
+    ('a,b\n1,"x" \n', 2),                       # even a space after the closing quote
+    ('a,b\n1,"x"\r\n2,"y"', None),
+])
+def test_quote_rule(text: str, row: int | None) -> None:
+    if row is None:
+        check_quotes(text, ",", "f.csv")
+        return
+    with pytest.raises(InputError) as caught:
+        check_quotes(text, ",", "f.csv")
+    assert caught.value.problems[0].row == row
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_is_refused_at_row_1(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "h.csv"
+    path.write_bytes((HEADER + ROW.format("H1", 1, "x")).encode(encoding))
+    (line,) = problems(path)
+    assert line.startswith("h.csv: row 1: got text in UTF-16 or UTF-32")
+
+
+def test_control_characters_in_names_and_values_are_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(HEADER.replace("name", "na\x1eme,x\x00y") + ROW.format("H1", "1\x01", "a,b"))
+    assert problems(path) == ["h.csv: row 2, column market_value_eur: got '1\\x01'; expected a number"]
+    assert str(Problem("f\x00.csv", 1, "na\x1eme", "'x'", "y")) == \
+        "f\\x00.csv: row 1, column na\\x1eme: got 'x'; expected y"
+
+
+def _workbook() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.strip().split(","))
+    book.active.append(["2023-12-31", "H1", "I1", "yield", "listed_equity", True, 1000, "x"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewrite(data: bytes, change) -> bytes:
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as archive:
+        for info in source.infolist():
+            archive.writestr(info, change(info.filename, source.read(info.filename)))
+    return target.getvalue()
+
+
+def _bad_crc(data: bytes) -> bytes:
+    """The workbook with one byte of the sheet's compressed data changed (its CRC no longer matches)."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
+    damaged = bytearray(data)
+    damaged[info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size - 3] ^= 0x01
+    return bytes(damaged)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[: len(data) // 2],
+    lambda data: _rewrite(data, lambda name, body: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", body)
+                          if name == "xl/workbook.xml" else body),
+    _bad_crc,
+], ids=["cut", "sheet-less", "bad-crc"])
+def test_damaged_workbooks_are_input_errors(tmp_path: Path, damage) -> None:
+    path = tmp_path / "h.xlsx"
+    path.write_bytes(damage(_workbook()))
+    (line,) = problems(path)
+    assert line.startswith("h.xlsx: row 1: got ")
+
+
+def test_parquet_text_that_is_not_utf8_is_shown_as_bytes(tmp_path: Path) -> None:
+    bad = pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(b"\x00\x00\x00\x00\x03\x00\x00\x00"),
+                                                 pa.py_buffer(b"=\xff1")])
+    columns = dict(zip(HEADER.strip().split(","), [["2023-12-31"], bad, ["I1"], ["yield"], ["listed_equity"],
+                                                     [True], [1.0], ["x"]]))
+    pq.write_table(pa.table(columns), tmp_path / "h.parquet")
+    holdings, _ = read_holdings([tmp_path / "h.parquet"], {}, {})
+    assert holdings["holding_id"].tolist() == ["b'=\\xff1'"]
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "31/12/1899"])
+def test_dates_outside_1900_2200_are_input_errors(tmp_path: Path, date: str) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(HEADER + ROW.format("H1", 1, "x").replace("2023-12-31", date))
+    assert problems(path) == [f"h.csv: row 2, column as_of: got '{date}'; expected a date as YYYY-MM-DD or "
+                              "DD/MM/YYYY, from 1900 to 2200"]
