@@ -132,3 +132,31 @@ def test_dates_outside_1900_2200_are_input_errors(tmp_path: Path, date: str) -> 
     path.write_text(HEADER + ROW.format("H1", 1, "x").replace("2023-12-31", date))
     assert problems(path) == [f"h.csv: row 2, column as_of: got '{date}'; expected a date as YYYY-MM-DD or "
                               "DD/MM/YYYY, from 1900 to 2200"]
+
+
+@pytest.mark.parametrize("toml, line", [
+    ('territorial_funds = [""]\n', "key territorial_funds: got '[\\'\\']'; expected a list of fund_id values, none empty"),
+    ("[trajectory]\ntolerance = nan\n", "key trajectory.tolerance: got 'nan'; expected a finite number >= 0"),
+    ("[trajectory]\ntolerance = inf\n", "key trajectory.tolerance: got 'inf'; expected a finite number >= 0"),
+    ("[trajectory]\nbaseline_footprint = -inf\n",
+     "key trajectory.baseline_footprint: got '-inf'; expected a finite number > 0"),
+    ("[report]\ncoverage_floor = nan\n", "key report.coverage_floor: got 'nan'; expected a share from 0 to 1"),
+    ("scopes = [1.0, 2.0]\n", "key scopes: got '[1.0, 2.0]'; expected a non-empty list of distinct scopes among 1, 2, 3"),
+    ("scopes = [true]\n", "key scopes: got '[True]'; expected a non-empty list of distinct scopes among 1, 2, 3"),
+    ("publication_lag_months = 1e3\n",
+     "key publication_lag_months: got '1000.0'; expected a whole number of months from 0 to 120"),
+    ("[trajectory]\nbaseline_date = 0001-01-01\n",
+     "key trajectory.baseline_date: got '0001-01-01'; expected a date as YYYY-MM-DD from 1900 to 2200"),
+    ("x = " + "[" * 5000 + "]" * 5000 + "\n",
+     "row 1: got values nested too deep to read; expected valid TOML of settings (tables and lists a few levels deep)"),
+    ("[" + ".".join(["a"] * 5000) + "]\n", "key a: got 'a'; expected a known setting: "),
+    ('[columns]\n"Valeur\\u001e" = ""\n', "key columns: got '{\\'Valeur\\\\x1e\\': \\'\\'}'; expected a table of"),
+])
+def test_settings_are_checked_against_their_schema(tmp_path: Path, toml: str, line: str) -> None:
+    from portfolio.settings import load_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_settings(path)
+    assert caught.value.lines()[0].startswith("settings.toml: " + line)

@@ -512,11 +512,11 @@ def test_force_with_bad_input_keeps_the_old_run(analyze, book, tables):
 
 @pytest.mark.parametrize(("toml", "line"), [
     ("[trajectory]\nreduction = 1.5\n",
-     "settings.toml: row 1, column trajectory.reduction: got '1.5'; expected a number in (0, 1)"),
+     "settings.toml: key trajectory.reduction: got '1.5'; expected a number in (0, 1)"),
     ("scopes = [1, 4]\n",
-     "settings.toml: row 1, column scopes: got '[1, 4]'; expected a non-empty list of distinct scopes among 1, 2, 3"),
+     "settings.toml: key scopes: got '[1, 4]'; expected a non-empty list of distinct scopes among 1, 2, 3"),
     ("[trajectory]\nshape = \"exponential\"\n",
-     "settings.toml: row 1, column trajectory.shape: got 'exponential'; expected linear or geometric"),
+     "settings.toml: key trajectory.shape: got 'exponential'; expected linear or geometric"),
 ])
 def test_bad_settings_value(analyze, book, tmp_path, toml, line):
     config = tmp_path / "settings.toml"
@@ -533,9 +533,9 @@ def test_unknown_settings_key(analyze, book, tmp_path):
 
     assert result.code == 2
     assert len(result.lines) == 2
-    assert result.lines[0].startswith("settings.toml: row 1, column scope: got 'scope'; expected a known setting: ")
+    assert result.lines[0].startswith("settings.toml: key scope: got 'scope'; expected a known setting: ")
     assert "scopes" in result.lines[0]
-    assert result.lines[1].startswith("settings.toml: row 1, column trajectory.reductoin: got 'reductoin'; "
+    assert result.lines[1].startswith("settings.toml: key trajectory.reductoin: got 'reductoin'; "
                                       "expected a known setting: ")
     assert_nothing_written(book.out)
 
