@@ -21,6 +21,7 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 FRENCH_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 TRUE_WORDS = ("true", "1", "oui", "vrai", "yes")
 FALSE_WORDS = ("false", "0", "non", "faux", "no")
+FORMULA_LIKE_ID = re.compile(r"[=+@\t\r]|-(?!\d)")
 # Dates outside these years are typing errors (0001-01-01, 9999-12-31), and date arithmetic
 # (a year back, a quarter-end) must stay within the calendar.
 FIRST_DATE = np.datetime64("1900-01-01", "s")
@@ -153,6 +154,11 @@ def to_text(series: pd.Series) -> pd.Series:
         return str(value).strip()
 
     return by_distinct_value(series, show).fillna("").astype("str")
+
+
+def formula_like_identifier(values: pd.Series) -> pd.Series:
+    """Identifiers a spreadsheet would run as a formula: starting with `=`, `+`, `@`, tab, CR, or `-` not before a digit."""
+    return values.str.match(FORMULA_LIKE_ID).fillna(False).astype(bool)
 
 
 def to_enum(series: pd.Series, spellings: Mapping[str, str]) -> pd.Series:
