@@ -160,3 +160,32 @@ def test_settings_are_checked_against_their_schema(tmp_path: Path, toml: str, li
     with pytest.raises(InputError) as caught:
         load_settings(path)
     assert caught.value.lines()[0].startswith("settings.toml: " + line)
+
+
+@pytest.mark.parametrize("holdings_rows, issuer_cells, sovereign, line", [
+    ([{"market_value_eur": "1e308"}, {"market_value_eur": "1e308"}], {}, None,
+     "holdings.csv: row 2, column market_value_eur: got '1e+308'; expected a number whose use stays finite "
+     "(it makes metrics.csv covered_value_eur of listed_yield on 2023-12-31 infinite)"),
+    ([{}], {"scope1_tco2e": "1e308", "scope2_tco2e": "1e308"}, None,
+     "issuers.csv: row 2, column scope1_tco2e: got '1e+308'; expected a number whose use stays finite "
+     "(it makes contributions.csv emissions_tco2e infinite)"),
+    ([{}], {"evic_eur": "5e-324"}, None,
+     "issuers.csv: row 2, column evic_eur: got '5e-324'; expected a number whose use stays finite "
+     "(it makes contributions.csv financed_emissions_tco2e infinite)"),
+    ([{"asset_class": "sovereign_bond", "issuer_id": "FR"}], {}, "FR,2022,1e300,5e-324,1e12",
+     "sovereigns.csv: row 2, column gdp_ppp_eur: got '5e-324'; expected a number whose use stays finite "
+     "(it makes contributions.csv sovereign_financed_emissions_tco2e infinite)"),
+])
+def test_a_number_whose_use_overflows_is_an_input_error(tables, run_cli, tmp_path, holdings_rows, issuer_cells,
+                                                        sovereign, line) -> None:
+    holdings = tables.write_csv(tmp_path / "holdings.csv", [tables.holdings_header, *(
+        tables.holding(f"H{n}", **cells) for n, cells in enumerate(holdings_rows))])
+    issuers = tables.write_csv(tmp_path / "issuers.csv", [tables.issuers_header, tables.issuer(**issuer_cells)])
+    extra = []
+    if sovereign:
+        (tmp_path / "sovereigns.csv").write_text(f"country,year,emissions_tco2e,gdp_ppp_eur,gdp_eur\n{sovereign}\n")
+        extra = ["--sovereigns", tmp_path / "sovereigns.csv"]
+    out = tmp_path / "run"
+    result = run_cli(["analyze", "--holdings", holdings, "--issuers", issuers, "--out", out, "--quiet", *extra])
+    assert (result.code, result.lines) == (2, [line])
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
