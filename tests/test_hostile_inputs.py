@@ -168,13 +168,13 @@ def test_settings_are_checked_against_their_schema(tmp_path: Path, toml: str, li
      "(it makes metrics.csv covered_value_eur of listed_yield on 2023-12-31 infinite)"),
     ([{}], {"scope1_tco2e": "1e308", "scope2_tco2e": "1e308"}, None,
      "issuers.csv: row 2, column scope1_tco2e: got '1e+308'; expected a number whose use stays finite "
-     "(it makes contributions.csv emissions_tco2e infinite)"),
+     "(it makes contributions.csv emissions_tco2e on 2023-12-31 infinite)"),
     ([{}], {"evic_eur": "5e-324"}, None,
      "issuers.csv: row 2, column evic_eur: got '5e-324'; expected a number whose use stays finite "
-     "(it makes contributions.csv financed_emissions_tco2e infinite)"),
+     "(it makes contributions.csv financed_emissions_tco2e on 2023-12-31 infinite)"),
     ([{"asset_class": "sovereign_bond", "issuer_id": "FR"}], {}, "FR,2022,1e300,5e-324,1e12",
      "sovereigns.csv: row 2, column gdp_ppp_eur: got '5e-324'; expected a number whose use stays finite "
-     "(it makes contributions.csv sovereign_financed_emissions_tco2e infinite)"),
+     "(it makes contributions.csv sovereign_financed_emissions_tco2e on 2023-12-31 infinite)"),
 ])
 def test_a_number_whose_use_overflows_is_an_input_error(tables, run_cli, tmp_path, holdings_rows, issuer_cells,
                                                         sovereign, line) -> None:
