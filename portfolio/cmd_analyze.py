@@ -72,7 +72,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, help="report language (default: [report] lang, else fr)")
     parser.add_argument("--pdf", action="store_true",
                         help="also print report.html to report.pdf with a local headless Chromium")
-    parser.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on success (no progress, notes or warnings count)")
     parser.set_defaults(handler=run, command_parser=parser)
 
 
@@ -140,7 +140,7 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             progress.step("recording the run")
             record_run(store, args.out, result.metrics, inputs.snapshots, sys.argv)
     counts = count_by_reason(result.warnings)
-    if counts:
+    if counts and not args.quiet:
         detail = ", ".join(f"{reason} {count}" for reason, count in counts.items())
         print(f"portfolio: {sum(counts.values())} warnings ({detail}); see {args.out / 'warnings.csv'}",
               file=sys.stderr)
