@@ -19,7 +19,6 @@ import dataclasses
 import inspect
 import itertools
 import json
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from typing import Any
 
 from holdings.problems import InputError, Problem
 from portfolio.archive import check_copies, restore_inputs
+from portfolio.audit import workspace
 from portfolio.manifest import ENVIRONMENT_KEYS, MANIFEST, read_manifest, sha256_file
 from portfolio.run import Result, analyze
 from portfolio.rundir import Writer, write_run
@@ -84,12 +84,12 @@ def verify_run(folder: str | Path, extra_writers: Mapping[str, Writer] | None = 
     if problems:
         return Verification([Finding("inputs", "not re-run: the input copies cannot be trusted", problems)])
     writers = {name: writer for name, writer in (extra_writers or {}).items() if name in manifest["outputs"]}
-    with tempfile.TemporaryDirectory(prefix="portfolio-verify-") as scratch:
+    with workspace.scratch("portfolio-verify-") as scratch:
         try:
-            result = rerun(manifest, folder, Path(scratch) / "inputs", progress)
+            result = rerun(manifest, folder, scratch / "inputs", progress)
         except InputError as error:
             return Verification([Finding("inputs", "the re-run refused its inputs", error.lines())])
-        again = write_run(result, Path(scratch) / "run", extra_writers=writers, progress=progress,
+        again = write_run(result, scratch / "run", extra_writers=writers, progress=progress,
                           stored_snapshots=manifest.get("stored_snapshots", []))
         return compare_runs(folder, again)
 

@@ -486,27 +486,26 @@ def test_out_empty_is_used(analyze, book):
     assert (book.out / "metrics.csv").is_file()
 
 
-def test_force_replaces_out(analyze, book):
-    book.out.mkdir()
-    (book.out / "old.txt").write_text("old", encoding="utf-8")
+def test_force_replaces_a_run_folder(analyze, book):
+    assert analyze().code == 0
+    (book.out / "metrics.csv").write_text("an older run's figures", encoding="utf-8")
 
     result = analyze("--force")
 
     assert result.code == 0, result.stderr
-    assert not (book.out / "old.txt").exists()
-    assert (book.out / "metrics.csv").is_file() and (book.out / "manifest.json").is_file()
-    assert not list(book.out.parent.glob(f".{book.out.name}.tmp-*"))
+    assert (book.out / "metrics.csv").read_text(encoding="utf-8").startswith("as_of,perimeter,metric,value")
+    assert [path.name for path in book.out.parent.iterdir() if path.name.startswith(".")] == []
 
 
 def test_force_with_bad_input_keeps_the_old_run(analyze, book, tables):
-    book.out.mkdir()
-    (book.out / "old.txt").write_text("old", encoding="utf-8")
+    assert analyze().code == 0
+    before = sorted(path.name for path in book.out.iterdir())
     book.holdings_rows(tables.holding("H1", market_value_eur="x"))
 
     result = analyze("--force")
 
     assert result.code == 2
-    assert [path.name for path in book.out.iterdir()] == ["old.txt"]
+    assert sorted(path.name for path in book.out.iterdir()) == before
     assert not list(book.out.parent.glob(f".{book.out.name}.tmp-*"))
 
 
