@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from holdings.problems import InputError, Problem, quote_value
+from holdings.problems import InputError, Problem, quote_value, shown_name
 from portfolio.archive import INPUTS, copy_inputs
 from portfolio.audit.workspace import MARKER, clear_dead, out_lock, owned_dir, release_marker
 from portfolio.manifest import MANIFEST, build_manifest, json_bytes, sha256_file
@@ -56,7 +56,7 @@ def check_out_dir(out: Path, force: bool, protected: Sequence[Path] = ()) -> Non
     try:
         for ancestor in reversed(Path(os.path.abspath(out)).parents):
             if ancestor.exists() and not ancestor.is_dir():
-                raise InputError(Problem(str(out), 1, "", f"a path under the file {quote_value(str(ancestor))}",
+                raise InputError(Problem(str(out), 1, "", f"a path under the file '{shown_name(str(ancestor))}'",
                                          "a folder name for the run (--out)"))
         if out.exists() and not out.is_dir():
             raise InputError(Problem(str(out), 1, "", "an existing file", "a folder name for the run (--out)"))
@@ -92,7 +92,7 @@ def _not_replaceable(out: Path, protected: Sequence[Path]) -> str | None:
     inside = Path(os.path.realpath(out))
     for path in protected:
         if inside in Path(os.path.realpath(path)).parents:
-            return f"a folder holding {quote_value(str(path))}, read by this run"
+            return f"a folder holding '{shown_name(str(path))}', read by this run"
     return None
 
 
