@@ -116,6 +116,9 @@ def test_a_dead_runs_working_folder_is_cleared_but_not_one_without_its_marker(ru
     (stale / ".portfolio-work").write_text(str(dead.pid))
     unmarked = tmp_path / f".run.tmp-{dead.pid}-{'b' * 32}"
     unmarked.mkdir()
+    (unmarked / "not ours").write_text("kept")
+    empty = tmp_path / f".run.tmp-{dead.pid}-{'c' * 32}"  # killed before its marker was written
+    empty.mkdir()
 
     assert analyze(run_cli, book, tmp_path / "run").code == 0
 

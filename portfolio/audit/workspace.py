@@ -14,6 +14,7 @@ of a killed process, and the lock file is removed by whoever holds it last.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -34,7 +35,10 @@ _held: dict[str, int] = {}  # lock file -> how many nested holders in this proce
 
 
 def owned_dir(parent: Path, prefix: str) -> Path:
-    """Create `parent/PREFIX<pid>-<random>` with its marker; the caller removes it."""
+    """Create `parent/PREFIX<pid>-<random>` with its marker; the caller removes it.
+
+    A process killed between the two leaves an empty folder, which `clear_dead` removes too.
+    """
     folder = parent / f"{prefix}{os.getpid()}-{uuid.uuid4().hex}"
     folder.mkdir()
     (folder / MARKER).write_text(str(os.getpid()), encoding="ascii")
@@ -57,13 +61,18 @@ def clear_dead(parent: Path, prefix: str) -> None:
         match = pattern.fullmatch(entry.name)
         if match is None or not entry.is_dir(follow_symlinks=False):
             continue
-        marker = Path(entry.path) / MARKER
-        try:
-            owner = marker.read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError):
+        if _alive(int(match.group(1))):
             continue
-        if owner == match.group(1) and not _alive(int(owner)):
+        try:
+            owner = (Path(entry.path) / MARKER).read_text(encoding="ascii")
+            contents = set(os.listdir(entry.path))
+        except (OSError, UnicodeDecodeError):
+            owner, contents = None, {""}
+        if owner == match.group(1) or contents <= {MARKER}:  # marked, or killed before its marker was whole
             shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):  # killed between its creation and its marker: empty, else kept
+                os.rmdir(entry.path)
 
 
 def _alive(pid: int) -> bool:
