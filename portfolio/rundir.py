@@ -33,21 +33,19 @@ from typing import Any
 import pandas as pd
 
 from holdings.problems import InputError, Problem, quote_value, shown_name
-from portfolio.archive import INPUTS, copy_inputs
+from portfolio.archive import copy_inputs
+from portfolio.audit.manifest_check import RUN_INFO, shape_problems, stray_files
 from portfolio.audit.workspace import MARKER, clear_dead, out_lock, owned_dir, release_marker
-from portfolio.manifest import MANIFEST, build_manifest, json_bytes, sha256_file
+from portfolio.manifest import MANIFEST, build_manifest, json_bytes, run_id, sha256_file
 from portfolio.projection import MIN_SNAPSHOTS, MODEL_NAME
 from portfolio.run import Result
 from reports.csv_files import write_csv
 from reports.text_safety import neutralise
 
 PROJECTION_SUMMARY = "projection_summary.json"
-RUN_INFO = "run.json"
 Writer = Callable[[Result, Path], None]
 
 
-# Files a run may add to its folder after the manifest is written (`--pdf`).
-WRITTEN_AFTER_MANIFEST = ("report.pdf",)
 OUT_EXPECTED = "a new or empty --out folder, or --force to replace it"
 
 
@@ -75,20 +73,14 @@ def check_out_dir(out: Path, force: bool, protected: Sequence[Path] = ()) -> Non
 def _not_replaceable(out: Path, protected: Sequence[Path]) -> str | None:
     """Why `out` is not a run folder `--force` may replace, or None."""
     try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        known = {MANIFEST, RUN_INFO, *WRITTEN_AFTER_MANIFEST, *manifest["outputs"]}
-        copies = {entry["copy"] for entry in manifest["inputs"] if entry.get("copy")}
-        assert manifest["package"] == "portfolio"
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, AssertionError):
+        manifest = json.loads((out / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        manifest = None
+    if shape_problems(manifest):
         return f"a folder without the {MANIFEST} of a run"
-    for entry in sorted(out.iterdir()):
-        if entry.name == INPUTS and entry.is_dir() and not entry.is_symlink():
-            strays = [f"{INPUTS}/{child.name}" for child in sorted(entry.iterdir())
-                      if f"{INPUTS}/{child.name}" not in copies or not child.is_file()]
-        else:
-            strays = [] if entry.name in known and entry.is_file() and not entry.is_symlink() else [entry.name]
-        if strays:
-            return f"a folder holding {quote_value(strays[0])}, which no run writes"
+    strays = stray_files(out, manifest)
+    if strays:
+        return f"a folder holding {quote_value(strays[0])}, which no run writes"
     inside = Path(os.path.realpath(out))
     for path in protected:
         if inside in Path(os.path.realpath(path)).parents:
@@ -162,10 +154,10 @@ def projection_summary(result: Result) -> dict[str, Any]:
     }
 
 
-def run_info() -> dict[str, Any]:
-    """The run-time facts of `run.json`: when the folder was written and by which command line."""
+def run_info(identifier: str) -> dict[str, Any]:
+    """The run-time facts of `run.json`: when the folder was written, by which command line, and the run id."""
     return {"written_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "command": list(sys.argv)}
+            "command": list(sys.argv), "run_id": identifier}
 
 
 def write_run(result: Result, out: str | Path, force: bool = False,
@@ -195,7 +187,7 @@ def write_run(result: Result, out: str | Path, force: bool = False,
         step("copying inputs")
         copies = copy_inputs(result.inputs, work)
         (work / MANIFEST).write_bytes(json_bytes(build_manifest(result, hashes, copies, stored_snapshots)))
-        (work / RUN_INFO).write_bytes(json_bytes(run_info()))
+        (work / RUN_INFO).write_bytes(json_bytes(run_info(run_id(work))))
 
     inputs = [record.path for record in result.inputs if record.path is not None]
     return write_folder(Path(out), fill, force, [*inputs, *protected])

@@ -28,7 +28,8 @@ from typing import Any
 from holdings.problems import InputError, Problem
 from portfolio.archive import check_copies, restore_inputs
 from portfolio.audit import workspace
-from portfolio.manifest import ENVIRONMENT_KEYS, MANIFEST, read_manifest, sha256_file
+from portfolio.audit.manifest_check import RUN_INFO, canonical, shape_problems, stray_files
+from portfolio.manifest import ENVIRONMENT_KEYS, MANIFEST, read_manifest, run_id, sha256_file
 from portfolio.run import Result, analyze
 from portfolio.rundir import Writer, write_run
 from portfolio.settings import settings_from_mapping
@@ -76,22 +77,23 @@ def verify_run(folder: str | Path, extra_writers: Mapping[str, Writer] | None = 
     if not (folder / MANIFEST).is_file():
         raise InputError(Problem(str(folder), 1, "", f"a folder without {MANIFEST}",
                                  "a run folder written by portfolio analyze"))
-    try:
-        manifest = read_manifest(folder)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return Verification([Finding(MANIFEST, f"not readable as JSON: {error}")])
+    manifest, findings = trusted_manifest(folder)
+    if manifest is None:
+        return Verification(findings)
     problems = check_copies(manifest, folder)
     if problems:
-        return Verification([Finding("inputs", "not re-run: the input copies cannot be trusted", problems)])
+        return Verification([*findings, Finding("inputs", "not re-run: the input copies cannot be trusted", problems)])
     writers = {name: writer for name, writer in (extra_writers or {}).items() if name in manifest["outputs"]}
     with workspace.scratch("portfolio-verify-") as scratch:
         try:
             result = rerun(manifest, folder, scratch / "inputs", progress)
         except InputError as error:
-            return Verification([Finding("inputs", "the re-run refused its inputs", error.lines())])
+            return Verification([*findings, Finding("inputs", "the re-run refused its inputs", error.lines())])
         again = write_run(result, scratch / "run", extra_writers=writers, progress=progress,
                           stored_snapshots=manifest.get("stored_snapshots", []))
-        return compare_runs(folder, again)
+        verification = compare_runs(folder, again)
+    verification.findings[:0] = findings
+    return verification
 
 
 def rerun(manifest: Mapping[str, Any], folder: Path, scratch: Path,
@@ -110,6 +112,10 @@ def rerun(manifest: Mapping[str, Any], folder: Path, scratch: Path,
         else:
             raise InputError(Problem(Path(location).name, 1, "", f"an input of role {role!r}",
                                      "an input this version of analyze() reads"))
+    if not holdings or "issuers" not in others:
+        raise InputError(Problem(MANIFEST, 1, "inputs", f"{len(holdings)} holdings inputs and "
+                                 f"{'an' if 'issuers' in others else 'no'} issuers input",
+                                 "at least one holdings input and an issuers input"))
     settings = settings_from_mapping(manifest["settings"], MANIFEST)
     result = analyze(holdings, settings=settings, progress=progress, **others)
     return dataclasses.replace(result, sample=manifest["sample"])
@@ -139,11 +145,52 @@ def compare_runs(folder: Path, again: Path) -> Verification:
     return verification
 
 
+def trusted_manifest(folder: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """The folder's manifest if it can be trusted, and what is wrong with the folder as a whole.
+
+    The manifest must parse, have the expected shape, and be in the exact
+    bytes this tool writes (else the run id it gives is not the run's);
+    `run.json` must name the same run id; and no file may be in the folder
+    that the manifest does not name.
+    """
+    data = (folder / MANIFEST).read_bytes()
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return None, [Finding(MANIFEST, f"not readable as JSON: {error}")]
+    except RecursionError:
+        return None, [Finding(MANIFEST, "not readable as JSON: nested too deep")]
+    problems = shape_problems(manifest)
+    if problems:
+        return None, [Finding(MANIFEST, "not the manifest of a run", problems)]
+    findings = []
+    if not canonical(manifest, data):
+        findings.append(Finding(MANIFEST, "not in the exact bytes written by the run (changed since: its SHA-256, "
+                                          "the run id, is no longer the run's)"))
+    recorded_id = _run_info(folder).get("run_id")
+    if recorded_id is not None and recorded_id != run_id(folder):
+        findings.append(Finding(RUN_INFO, f"names run {str(recorded_id)[:64]}, but {MANIFEST} is run {run_id(folder)}"))
+    findings += [Finding(name, "not written by the run (its manifest does not name it)")
+                 for name in stray_files(folder, manifest)]
+    return manifest, findings
+
+
+def _run_info(folder: Path) -> dict[str, Any]:
+    try:
+        info = json.loads((folder / RUN_INFO).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
 def integrity_findings(folder: Path) -> list[Finding]:
-    """Without re-running: recorded outputs missing or altered, and input copies that no longer match."""
-    manifest = read_manifest(folder)
-    findings = [finding for name, digest in sorted(manifest["outputs"].items())
-                if (finding := _hash_finding(name, folder, digest)) is not None]
+    """Without re-running: a manifest that cannot be trusted, recorded outputs missing or altered, and input
+    copies that no longer match."""
+    manifest, findings = trusted_manifest(folder)
+    if manifest is None:
+        return findings
+    findings += [finding for name, digest in sorted(manifest["outputs"].items())
+                 if (finding := _hash_finding(name, folder, digest)) is not None]
     problems = check_copies(manifest, folder)
     return findings + ([Finding("inputs", "input copies do not match the manifest", problems)] if problems else [])
 
