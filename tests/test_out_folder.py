@@ -180,3 +180,25 @@ def test_sigkill_then_a_rerun_leaves_no_working_folder_or_temporary_file(tmp_pat
     again = cli("verify", out, "--quiet", tmp=scratch)
     assert again.wait(timeout=600) == 0, again.stdout.read()
     assert os.listdir(scratch) == [] and hidden(tmp_path) == []
+
+
+def test_sigterm_while_recording_says_the_folder_exists_but_is_not_recorded(run_cli, book, tmp_path, monkeypatch):
+    from portfolio import cmd_analyze, store as store_module
+
+    def terminated_while_recording(connection, *args):
+        with store_module.transaction(connection):
+            connection.execute("INSERT INTO recordings (run_id, recorded_at, folder, command) "
+                               "SELECT run_id, 'now', 'x', '[]' FROM runs LIMIT 1")
+            raise cmd_analyze.Terminated()
+
+    monkeypatch.setattr(cmd_analyze, "record_run", terminated_while_recording)
+    out, store = tmp_path / "run", tmp_path / "history.db"
+
+    result = analyze(run_cli, book, out, "--store", store)
+
+    assert result.code == 143
+    assert result.lines == [f"portfolio: interrupted; {out} was written, complete, but not recorded in {store} "
+                            "(run again with --force to record it)"]
+    assert (out / "manifest.json").is_file() and hidden(tmp_path) == []
+    with closing(sqlite3.connect(store)) as connection:
+        assert connection.execute("SELECT count(*) FROM recordings").fetchone() == (0,)
