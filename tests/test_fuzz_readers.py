@@ -18,6 +18,7 @@ import io
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -348,20 +349,21 @@ def analyze_book(folder: Path) -> None:
              if (folder / name).exists()]
     if (folder / "settings.toml").exists():
         extra.append(["--config", folder / "settings.toml"])
-    out = folder / "run"
-    argv = ["analyze", "--holdings", folder / "holdings.csv", "--issuers", folder / "issuers.csv", "--out", out,
-            "--no-report", "--quiet", *itertools.chain.from_iterable(extra)]
-    with contextlib.redirect_stderr(io.StringIO()) as stderr:
-        code = main([str(arg) for arg in argv])
-    assert code in (0, 2), stderr.getvalue()
-    if code == 2:
-        assert not out.exists() and stderr.getvalue().strip()
-        assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
-        raise InputError([])  # counted as a refused input by `exercise`'s caller
-    assert stderr.getvalue() == ""
-    for output in out.glob("*.csv"):
-        cells = set(output.read_text(encoding="utf-8").replace("\n", ",").split(","))
-        assert not cells & {"inf", "-inf", "nan", "NaN"}, output.name
+    with tempfile.TemporaryDirectory(prefix="fuzz-run-") as scratch:
+        out = Path(scratch) / "run"
+        argv = ["analyze", "--holdings", folder / "holdings.csv", "--issuers", folder / "issuers.csv", "--out", out,
+                "--no-report", "--quiet", *itertools.chain.from_iterable(extra)]
+        with contextlib.redirect_stderr(io.StringIO()) as stderr:
+            code = main([str(arg) for arg in argv])
+        assert code in (0, 2), stderr.getvalue()
+        assert os.listdir(scratch) == (["run"] if code == 0 else []), "a working folder was left behind"
+        if code == 2:
+            assert stderr.getvalue().strip()
+            raise InputError([])  # counted as a refused input by `exercise`'s caller
+        assert stderr.getvalue() == ""
+        for output in out.glob("*.csv"):
+            cells = set(output.read_text(encoding="utf-8").replace("\n", ",").split(","))
+            assert not cells & {"inf", "-inf", "nan", "NaN"}, output.name
 
 
 def run_book(folder: Path) -> None:
@@ -387,10 +389,17 @@ def test_analyze_end_to_end(scratch, files):
 
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*")), ids=lambda path: path.name)
 def test_corpus(path):
-    read_all(path)
+    """Each kept input through what it once broke: a book (folder) through analyze, TOML through the settings."""
+    if path.is_dir():
+        exercise(path, run_book)
+    elif path.suffix == ".toml":
+        exercise(path, load_settings)
+    else:
+        read_all(path)
 
 
-@pytest.mark.parametrize("path", sorted(CORPUS.glob("*"))[:6], ids=lambda path: path.name)
+@pytest.mark.parametrize("path", [p for p in sorted(CORPUS.glob("*")) if p.is_file() and p.suffix != ".toml"][:6],
+                         ids=lambda path: path.name)
 def test_corpus_through_the_cli(run_cli, tables, tmp_path, path):
     issuers = tables.write_csv(tmp_path / "issuers.csv", [tables.issuers_header, tables.issuer("I1")])
     out = tmp_path / "run"
