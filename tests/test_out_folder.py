@@ -202,3 +202,10 @@ def test_sigterm_while_recording_says_the_folder_exists_but_is_not_recorded(run_
     assert (out / "manifest.json").is_file() and hidden(tmp_path) == []
     with closing(sqlite3.connect(store)) as connection:
         assert connection.execute("SELECT count(*) FROM recordings").fetchone() == (0,)
+
+
+def test_quiet_prints_nothing_on_success_even_with_warnings(run_cli, book, tmp_path):
+    result = analyze(run_cli, book, tmp_path / "run", "--quiet")
+
+    assert result.code == 0 and result.stderr == ""
+    assert "missing_baseline" in (tmp_path / "run" / "warnings.csv").read_text()
