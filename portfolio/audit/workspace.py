@@ -130,7 +130,11 @@ def out_lock(out: Path) -> Iterator[None]:
 def _take(path: Path, out: Path) -> int:
     """Lock `path` (created if missing) and return its descriptor; `InputError` if another process holds it."""
     while True:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise InputError(Problem(str(path.parent), 1, "", error.strerror or type(error).__name__,
+                                     "a writable temporary directory (TMPDIR) for the lock of --out")) from None
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
