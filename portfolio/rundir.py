@@ -74,7 +74,7 @@ def _not_replaceable(out: Path, protected: Sequence[Path]) -> str | None:
     """Why `out` is not a run folder `--force` may replace, or None."""
     try:
         manifest = json.loads((out / MANIFEST).read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         manifest = None
     if shape_problems(manifest):
         return f"a folder without the {MANIFEST} of a run"
@@ -88,11 +88,12 @@ def _not_replaceable(out: Path, protected: Sequence[Path]) -> str | None:
     return None
 
 
-def _unwritable(out: Path, error: OSError) -> InputError:
+def _unwritable(out: Path, error: OSError,
+                expected: str = "a folder that can be created and written (--out)") -> InputError:
+    """A file system refusal as an input error on `out`, naming the refused path."""
     reason = error.strerror or type(error).__name__
     where = f" ({error.filename})" if error.filename else ""
-    return InputError(Problem(str(out), 1, "", quote_value(f"{reason}{where}"),
-                              "a folder that can be created and written (--out)"))
+    return InputError(Problem(str(out), 1, "", quote_value(f"{reason}{where}"), expected))
 
 
 def work_prefix(out: Path) -> str:
@@ -123,7 +124,7 @@ def write_folder(out: Path, fill: Callable[[Path], None], force: bool = False,
             _move_into_place(work, out, force)
         except OSError as error:
             shutil.rmtree(work, ignore_errors=True)
-            raise _unwritable(out, error) from None
+            raise _unwritable(out, error, "inputs that stay readable and room to write --out") from None
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
