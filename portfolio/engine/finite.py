@@ -14,11 +14,15 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from holdings.problems import InputError, Problem, quote_value
+
+if TYPE_CHECKING:
+    from portfolio.run import Result
 
 # Input numbers carried into contributions.csv: the input role they come from, the column naming their row there,
 # and their column in the input file.
@@ -37,17 +41,17 @@ OUTPUT_FRAMES = ("contributions", "metrics", "trajectory", "pai", "attribution",
                  "projection")
 
 
-def check_finite(result: object) -> None:
+def check_finite(result: Result) -> None:
     """Raise `InputError` naming the input cell behind the first infinite figure of `result`, if any."""
     for where, as_of, position in _infinite_figures(result):
-        contributions: pd.DataFrame = result.contributions  # type: ignore[attr-defined]
+        contributions = result.contributions
         lines = contributions if as_of is None else contributions[contributions["as_of"] == as_of]
         if position is not None:
             lines = contributions.iloc[[position]]
         raise InputError(_culprit(lines, result, where))
 
 
-def _infinite_figures(result: object) -> Iterator[tuple[str, pd.Timestamp | None, int | None]]:
+def _infinite_figures(result: Result) -> Iterator[tuple[str, pd.Timestamp | None, int | None]]:
     """(what is infinite, its snapshot or None, its contributions row position or None), in output order."""
     for name in OUTPUT_FRAMES:
         frame: pd.DataFrame = getattr(result, name)
@@ -63,15 +67,15 @@ def _infinite_figures(result: object) -> Iterator[tuple[str, pd.Timestamp | None
                 what += f" of {row['perimeter']}" if "perimeter" in frame.columns else ""
                 what += f" on {as_of:%Y-%m-%d}" if isinstance(as_of, pd.Timestamp) else ""
                 yield what, as_of, first if name == "contributions" else None
-    for summary in getattr(result, "projection_summaries", []):
+    for summary in result.projection_summaries:
         for key, value in dataclasses.asdict(summary).items():
             if isinstance(value, float) and math.isinf(value):
                 yield f"projection_summary.json {summary.metric} {key}", None, None
 
 
-def _culprit(lines: pd.DataFrame, result: object, where: str) -> Problem:
+def _culprit(lines: pd.DataFrame, result: Result, where: str) -> Problem:
     """The input number of `lines` farthest from 1 in order of magnitude, as the problem to report."""
-    files = {record.role: record.file for record in getattr(result, "inputs", [])}
+    files = {record.role: record.file for record in result.inputs}
     candidates = []  # (orders of magnitude from 1, file, row, input column, value)
     for column, (role, row_column, input_column) in INPUT_NUMBERS.items():
         if column not in lines.columns or not len(lines):
