@@ -88,6 +88,7 @@ def main() -> int:
             except Exception as error:  # the failure is saved by `recording`; shrinking may raise others
                 print(f"{test.__name__}: {type(error).__name__}: {str(error).splitlines()[0][:200]}", flush=True)
         print(f"round {rounds}: {sum(tried.values())} cases, {len(failures)} distinct failures", flush=True)
+    shutil.rmtree(scratch, ignore_errors=True)
     print(f"cases tried: {sum(tried.values())} ({dict(tried)}); distinct failures: {len(failures)}")
     for signature, saved in sorted(failures.items()):
         print(f"  {signature}: {saved}")
