@@ -21,6 +21,11 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 FRENCH_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 TRUE_WORDS = ("true", "1", "oui", "vrai", "yes")
 FALSE_WORDS = ("false", "0", "non", "faux", "no")
+FORMULA_LIKE_ID = re.compile(r"[=+@\t\r]|-(?!\d)")
+# Dates outside these years are typing errors (0001-01-01, 9999-12-31), and date arithmetic
+# (a year back, a quarter-end) must stay within the calendar.
+FIRST_DATE = np.datetime64("1900-01-01", "s")
+LAST_DATE = np.datetime64("2200-12-31", "s")
 
 
 def is_blank(series: pd.Series) -> np.ndarray:
@@ -127,15 +132,18 @@ def _parse_date(value: object) -> object:
 
 
 def to_date(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Dates from `YYYY-MM-DD`, `DD/MM/YYYY` or native date cells; impossible dates are unreadable."""
+    """Dates from `YYYY-MM-DD`, `DD/MM/YYYY` or native date cells; impossible dates, or outside 1900..2200, are unreadable."""
     blank = is_blank(series)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         values = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
-        return values.dt.normalize().astype("datetime64[s]"), np.zeros(len(series), dtype=bool)
-    parsed = by_distinct_value(series.where(~blank), _parse_date)
-    bad = ~blank & parsed.isna().to_numpy()
-    values = pd.Series(pd.to_datetime(parsed.where(~bad)).to_numpy(), index=series.index)
-    return values.astype("datetime64[s]"), bad
+        values, bad = values.dt.normalize().astype("datetime64[s]"), np.zeros(len(series), dtype=bool)
+    else:
+        parsed = by_distinct_value(series.where(~blank), _parse_date)
+        bad = ~blank & parsed.isna().to_numpy()
+        values = pd.Series(pd.to_datetime(parsed.where(~bad)).to_numpy(), index=series.index).astype("datetime64[s]")
+    stamps = values.to_numpy()
+    outside = ~np.isnat(stamps) & ((stamps < FIRST_DATE) | (stamps > LAST_DATE))
+    return values.where(~outside), bad | outside
 
 
 def to_text(series: pd.Series) -> pd.Series:
@@ -151,6 +159,11 @@ def to_text(series: pd.Series) -> pd.Series:
         return str(value).strip()
 
     return by_distinct_value(series, show).fillna("").astype("str")
+
+
+def formula_like_identifier(values: pd.Series) -> pd.Series:
+    """Identifiers a spreadsheet would run as a formula: starting with `=`, `+`, `@`, tab, CR, or `-` not before a digit."""
+    return values.str.match(FORMULA_LIKE_ID).fillna(False).astype(bool)
 
 
 def to_enum(series: pd.Series, spellings: Mapping[str, str]) -> pd.Series:

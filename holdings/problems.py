@@ -3,7 +3,8 @@
 Every reader reports what is wrong as `Problem` records rather than raising on
 the first one, so that a user fixing a file sees all of its faults at once.
 The message format is fixed by the data contract:
-``FILE: row N, column C: got 'V'; expected ...`` (header = row 1).
+``FILE: row N, column C: got 'V'; expected ...`` (header = row 1), and for a
+settings file ``FILE: key K: got 'V'; expected ...``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ def quote_value(value: object) -> str:
     return f"'{escaped}'"
 
 
+def shown_name(text: str) -> str:
+    """A file or column name as shown in a message: as it is, invisible characters escaped (`\\x1e`)."""
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
 def _escape(char: str) -> str:
     """One character as shown inside quotes: quote and backslash escaped, invisible ones as `\\xNN`."""
     if char in "'\\":
@@ -43,18 +49,24 @@ def _escape(char: str) -> str:
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One fault in one input: where it is, what was there and what was expected."""
+    """One fault in one input: where it is, what was there and what was expected.
+
+    A table's faults are at a row (and column); a settings file's at a `key`.
+    """
 
     file: str
     row: int
     column: str
     got: str
     expected: str
+    key: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}: row {self.row}"
+        if self.key:
+            return f"{shown_name(self.file)}: key {shown_name(self.key)}: got {self.got}; expected {self.expected}"
+        where = f"{shown_name(self.file)}: row {self.row}"
         if self.column:
-            where += f", column {self.column}"
+            where += f", column {shown_name(self.column)}"
         return f"{where}: got {self.got}; expected {self.expected}"
 
 

@@ -26,11 +26,12 @@ from holdings.tabular import FIRST_DATA_ROW, RawTable
 Kind = Literal["date", "id", "text", "number", "integer", "bool", "enum", "tags"]
 
 EXPECTED_BY_KIND: dict[str, str] = {
-    "date": "a date as YYYY-MM-DD or DD/MM/YYYY",
+    "date": "a date as YYYY-MM-DD or DD/MM/YYYY, from 1900 to 2200",
     "number": "a number",
     "integer": "a whole number",
     "bool": "true/false, 1/0, oui/non, vrai/faux or yes/no",
 }
+IDENTIFIER = "an identifier not starting with =, +, @, a tab, a carriage return, or - before anything but a digit"
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,9 @@ def _pandera_schema(schema: TableSchema) -> tuple[pa.DataFrameSchema, dict[str, 
                             lambda f, c=spec.name, a=allowed | {""}: coerce.by_distinct_value(
                                 f[c], lambda v: set(v.split("|")) <= a).astype(bool))
             rules[f"rule{len(rules)}"] = rule
+        if spec.kind == "id":  # the contract: an identifier a spreadsheet would run as a formula is an input error
+            rules[f"rule{len(rules)}"] = Rule(spec.name, IDENTIFIER,
+                                              lambda f, c=spec.name: ~coerce.formula_like_identifier(f[c]))
         for rule in spec.rules:
             rules[f"rule{len(rules)}"] = rule
         columns[spec.name] = pa.Column(nullable=True, coerce=False)

@@ -25,9 +25,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from holdings.csv_quotes import check_quotes
 from holdings.problems import InputError, Problem, quote_value
 
 UTF8_BOM = b"\xef\xbb\xbf"
+WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")  # UTF-16 and UTF-32 (UTF-32 LE starts as UTF-16 LE)
 DELIMITERS = (",", ";")
 FIRST_DATA_ROW = 2  # the header is row 1 in every format
 LINE_END = re.compile(r"\r\n|\r|\n")
@@ -122,7 +124,16 @@ def _empty_file(source: str) -> InputError:
 # ---------------------------------------------------------------- CSV
 
 def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
-    """Decode as UTF-8 (with or without BOM), else Windows-1252; say which."""
+    """Decode as UTF-8 (with or without BOM), else Windows-1252; say which.
+
+    UTF-16 and UTF-32 are neither: read as Windows-1252 they would give a NUL
+    between characters and twice the line ends, so they are refused, by
+    their byte-order mark or by NUL bytes making a third of the header line.
+    """
+    head = data[:data.find(b"\n") if b"\n" in data else 4096]
+    if data.startswith(WIDE_BOMS) or (head and head.count(b"\x00") * 3 >= len(head)):
+        raise InputError(Problem(source, 1, "", "text in UTF-16 or UTF-32 (NUL bytes between characters)",
+                                 "text in UTF-8 or Windows-1252 (save the file as CSV UTF-8)"))
     if data.startswith(UTF8_BOM):
         encoding, body = "utf-8-sig", data[len(UTF8_BOM):]
     else:
@@ -170,6 +181,7 @@ def _read_csv(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
     delimiter, header = detect_delimiter(text)
     if not header or all(not cell.strip() for cell in header):
         raise _empty_file(source)
+    check_quotes(text, delimiter, source)
     names = normalise_header(header, column_map, source)
     ragged: list[int] = []
 
@@ -240,22 +252,13 @@ def _ragged_records(text: str, delimiter: str, names: list[str], source: str) ->
 # ---------------------------------------------------------------- XLSX
 
 def _read_xlsx(data: bytes, sheet: str | None, source: str, column_map: dict[str, str]) -> RawTable:
-    import openpyxl  # imported here: only XLSX inputs pay for it
-
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a corrupt archive
-        raise InputError(Problem(source, 1, "", quote_value(type(error).__name__),
+        title, rows = _xlsx_rows(data, sheet, source)
+    except InputError:
+        raise
+    except Exception as error:  # a damaged archive fails anywhere (opening, a member's CRC, a cell): all unreadable
+        raise InputError(Problem(source, 1, "", quote_value(f"{type(error).__name__}: {error}"),
                                  "a readable XLSX workbook")) from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise InputError(Problem(source, 1, "", quote_value(sheet),
-                                     f"a sheet among {', '.join(book.sheetnames)}"))
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        worksheet.reset_dimensions()  # some writers record a wrong used range (e.g. A1); read every cell
-        rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
     while rows and all(cell is None or str(cell).strip() == "" for cell in rows[-1]):
         rows.pop()
     if not rows or all(cell is None for cell in rows[0]):
@@ -266,8 +269,25 @@ def _read_xlsx(data: bytes, sheet: str | None, source: str, column_map: dict[str
     body = [(row + [None] * width)[:width] for row in rows[1:]]
     frame = pd.DataFrame(body, columns=names, dtype=object)
     frame = frame.map(lambda v: "" if v is None else v)
-    dialect = {"format": "xlsx", "sheet": worksheet.title, "rows": len(frame)}
+    dialect = {"format": "xlsx", "sheet": title, "rows": len(frame)}
     return RawTable(source, _trim_text_columns(frame), dialect, _sha256(data))
+
+
+def _xlsx_rows(data: bytes, sheet: str | None, source: str) -> tuple[str, list[list[Any]]]:
+    """The title and cell values of the sheet to read (the first, unless named)."""
+    import openpyxl  # imported here: only XLSX inputs pay for it
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        if not book.worksheets:
+            raise InputError(Problem(source, 1, "", "a workbook without a sheet", "a sheet of holdings or records"))
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InputError(Problem(source, 1, "", quote_value(sheet), f"a sheet among {', '.join(book.sheetnames)}"))
+        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        worksheet.reset_dimensions()  # some writers record a wrong used range (e.g. A1); read every cell
+        return worksheet.title, [list(row) for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
 
 
 # ---------------------------------------------------------------- Parquet
@@ -275,18 +295,21 @@ def _read_xlsx(data: bytes, sheet: str | None, source: str, column_map: dict[str
 def _read_parquet(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
     try:
         table = pq.read_table(pa.BufferReader(data))
-    except (pa.ArrowException, OSError) as error:
-        raise InputError(Problem(source, 1, "", quote_value(str(error).splitlines()[0]),
+        if table.num_columns == 0:
+            raise _empty_file(source)
+        names = normalise_header(table.column_names, column_map, source)
+        columns = {}
+        for position, name in enumerate(names):
+            column = _plain(table.column(position))
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                column = pc.utf8_trim_whitespace(column)
+            columns[name] = column.to_pandas(date_as_object=False)  # dates as datetime64, not Python objects
+    except InputError:
+        raise
+    except Exception as error:  # a damaged file fails anywhere (footer, a page, a column's values): all unreadable
+        raise InputError(Problem(source, 1, "", quote_value(str(error).splitlines()[0] if str(error) else
+                                                            type(error).__name__),
                                  "a readable Parquet file")) from None
-    if table.num_columns == 0:
-        raise _empty_file(source)
-    names = normalise_header(table.column_names, column_map, source)
-    columns = {}
-    for position, name in enumerate(names):
-        column = _plain(table.column(position))
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            column = pc.utf8_trim_whitespace(column)
-        columns[name] = column.to_pandas(date_as_object=False)  # dates as datetime64, not Python objects
     frame = pd.DataFrame(columns)
     dialect = {"format": "parquet", "rows": len(frame)}
     return RawTable(source, frame, dialect, _sha256(data))
@@ -295,6 +318,11 @@ def _read_parquet(data: bytes, source: str, column_map: dict[str, str]) -> RawTa
 def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """A column of a type the schemas read (text, number, bool, date, null); any other becomes text."""
     kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        try:
+            column.validate(full=True)
+        except pa.ArrowInvalid:  # text that is not UTF-8: read as bytes, shown as Python shows bytes
+            return _plain(column.cast(pa.binary() if pa.types.is_string(kind) else pa.large_binary()))
     if pa.types.is_dictionary(kind):
         return _plain(column.cast(kind.value_type))
     if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from esg_scores import read_issuers
@@ -24,6 +25,7 @@ from portfolio.engine.attribution import compute_attribution
 from portfolio.engine.drift import explain_drift
 from portfolio.engine.evic_inflation import adjusted_metrics
 from portfolio.engine.exposure import build_contributions
+from portfolio.engine.finite import check_finite
 from portfolio.engine.gaps import (MISSING_BASELINE, NO_PROJECTION, fund_warnings, gap_warnings, refuse_gaps, run_warning,
                             sort_warnings)
 from portfolio.engine.lookthrough import expand_funds
@@ -102,6 +104,7 @@ def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | No
                    sample=sample, progress=step)
 
 
+@np.errstate(over="ignore")  # an overflow becomes inf, which `check_finite` traces back to its input
 def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, *,
             compositions: pd.DataFrame | None = None, countries: pd.DataFrame | None = None,
             inputs: list[InputRecord] | None = None, sample: bool = False,
@@ -144,15 +147,16 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
         summaries.append(projected[1])
     projection = pd.concat(projections, ignore_index=True) if projections else \
         pd.DataFrame({column: pd.Series(dtype="float64") for column in PROJECTION_COLUMNS})
-    footprint_baseline = next((b.value for b in baselines if b.metric == FOOTPRINT), None)
-    advice = propose(contributions, trajectory, footprint_baseline,
-                     next((s for s in summaries if s.metric == FOOTPRINT), None), settings.trajectory)
-    return Result(metrics=metrics, trajectory=trajectory, pai=pai, contributions=contributions,
-                  warnings=sort_warnings(pd.concat(warnings, ignore_index=True)), attribution=attribution,
-                  attribution_issuers=attribution_issuers, drift=drift,
-                  projection=projection.sort_values(["as_of", "metric"], kind="stable", ignore_index=True),
-                  projection_summaries=summaries, settings=settings, baselines=baselines,
-                  inputs=inputs or [], sample=sample, advice=advice)
+    result = Result(metrics=metrics, trajectory=trajectory, pai=pai, contributions=contributions,
+                    warnings=sort_warnings(pd.concat(warnings, ignore_index=True)), attribution=attribution,
+                    attribution_issuers=attribution_issuers, drift=drift,
+                    projection=projection.sort_values(["as_of", "metric"], kind="stable", ignore_index=True),
+                    projection_summaries=summaries, settings=settings, baselines=baselines,
+                    inputs=inputs or [], sample=sample)
+    check_finite(result)
+    result.advice = propose(contributions, trajectory, result.baseline(FOOTPRINT).value,
+                            result.projection_summary(FOOTPRINT), settings.trajectory)
+    return result
 
 
 def _missing_baseline_detail(baseline: Baseline, settings: Settings, snapshots: pd.Series) -> str:

@@ -2,8 +2,9 @@
 
 `Settings` is immutable and complete: every key has the contract's default, so
 a run's settings can be written whole into the manifest and read back to
-re-run it. Bad settings are input errors like bad rows, reported with the
-file and the key (`FILE: row 1, column KEY: got ...; expected ...`).
+re-run it. Every key is declared in `SCHEMA` with its kind (type, range,
+finiteness); bad settings are input errors like bad rows, reported with the
+file and the key (`FILE: key K: got 'V'; expected ...`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 from holdings import CONTRACT_PURPOSES
 from holdings.problems import InputError, Problem, quote_value
+from portfolio.setting_kinds import (Schema, any_table, check_table, choice, day, distinct, flag, number,
+                                     setting_problem, text_table, texts, whole)
 
 SHAPES = ("linear", "geometric")
 LANGUAGES = ("fr", "en")
@@ -87,162 +90,58 @@ def load_settings(source: str | Path | Mapping[str, Any] | Settings | None) -> S
     path = Path(source)
     if not path.is_file():
         raise InputError(Problem(path.name, 1, "", quote_value(str(path)), "an existing TOML settings file"))
+    return settings_from_mapping(read_toml(path), path.name)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed TOML file, or `InputError` (undecodable, invalid, or nested too deep to parse)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(Problem(path.name, 1, "", quote_value(str(error)), "valid TOML")) from None
-    return settings_from_mapping(data, path.name)
+    except RecursionError:
+        raise InputError(Problem(path.name, 1, "", "values nested too deep to read",
+                                 "valid TOML of settings (tables and lists a few levels deep)")) from None
 
 
-class _Reader:
-    """Pulls typed keys out of a TOML mapping, collecting problems instead of stopping."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def fail(self, key: str, value: object, expected: str) -> None:
-        self.problems.append(Problem(self.source, 1, key, quote_value(value), expected))
-
-    def unknown(self, data: Mapping[str, Any], known: set[str], prefix: str = "") -> None:
-        for key in sorted(set(data) - known):
-            self.fail(prefix + key, key, "a known setting: " + ", ".join(sorted(known)))
-
-    def number(self, data: Mapping[str, Any], key: str, default: float | None, prefix: str = "") -> float | None:
-        value = data.get(key, default)
-        if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-            return None if value is None else float(value)
-        self.fail(prefix + key, value, "a number")
-        return default
-
-    def date(self, data: Mapping[str, Any], key: str, default: dt.date, prefix: str = "") -> dt.date:
-        value = data.get(key, default)
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.fail(prefix + key, value, "a date as YYYY-MM-DD")
-        return default
-
-    def texts(self, data: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-        value = data.get(key, list(default))
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(v.strip() for v in value)
-        self.fail(key, value, "a list of strings")
-        return default
+SHARE_OPEN = "a number in (0, 1)"
+TRAJECTORY_SCHEMA: Schema = {
+    "baseline_date": day(),
+    "target_date": day(),
+    "reduction": number(SHARE_OPEN, lambda x: 0 < x < 1),
+    "shape": choice(SHAPES, "linear or geometric"),
+    "tolerance": number("a finite number >= 0", lambda x: x >= 0),
+    "baseline_footprint": number("a finite number > 0", lambda x: x > 0, optional=True),
+    "baseline_financed_emissions": number("a finite number > 0", lambda x: x > 0, optional=True),
+    "evic_inflation_adjustment": flag(),
+}
+SCHEMA: Schema = {
+    "scopes": distinct((1, 2, 3), "a non-empty list of distinct scopes among 1, 2, 3"),
+    "territorial_funds": texts("a list of fund_id values, none empty"),
+    "health_purposes": texts("a non-empty list of tags, none empty or with '|'", fold=True, non_empty=True,
+                             forbidden="|"),
+    "publication_lag_months": whole(0, 120, "a whole number of months from 0 to 120"),
+    "gaps": choice(GAP_MODES, "one of " + ", ".join(GAP_MODES)),
+    "trajectory": TRAJECTORY_SCHEMA,
+    "report": {"lang": choice(LANGUAGES, "fr or en"),
+               "coverage_floor": number("a share from 0 to 1", lambda x: 0 <= x <= 1)},
+    "columns": text_table('a table of "their name" = "contract name"'),
+    "values": {column: text_table('a table of "their spelling" = "contract value"', (str, bool))
+               for column in SPELLING_COLUMNS},
+    "rebalance": any_table("a [rebalance] table"),  # read by `portfolio rebalance`, which checks its keys
+}
 
 
 def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
-    """Validate a parsed TOML mapping into `Settings`, or raise `InputError`."""
-    reader = _Reader(source)
-    defaults = Settings()
-    reader.unknown(data, {"scopes", "territorial_funds", "health_purposes", "publication_lag_months",
-                          "gaps", "trajectory", "report", "columns", "values",
-                          "rebalance"})  # [rebalance] belongs to `portfolio rebalance`, which validates it
-    gaps = data.get("gaps", defaults.gaps)
-    if not isinstance(gaps, str) or gaps.strip().casefold() not in GAP_MODES:
-        reader.fail("gaps", gaps, "one of " + ", ".join(GAP_MODES))
-        gaps = defaults.gaps
-    scopes = data.get("scopes", list(defaults.scopes))
-    if not (isinstance(scopes, list) and scopes and all(s in (1, 2, 3) and not isinstance(s, bool) for s in scopes)
-            and len(set(scopes)) == len(scopes)):
-        reader.fail("scopes", scopes, "a non-empty list of distinct scopes among 1, 2, 3")
-        scopes = list(defaults.scopes)
-    lag = data.get("publication_lag_months", 0)
-    if not (isinstance(lag, int) and not isinstance(lag, bool) and 0 <= lag <= 120):
-        reader.fail("publication_lag_months", lag, "a whole number of months from 0 to 120")
-        lag = 0
-    purposes = tuple(p.casefold() for p in reader.texts(data, "health_purposes", defaults.health_purposes))
-    if not purposes or any(not p or "|" in p for p in purposes):
-        reader.fail("health_purposes", list(purposes), "a non-empty list of tags without '|'")
-    trajectory = _trajectory(reader, data.get("trajectory", {}))
-    report = _report(reader, data.get("report", {}))
-    columns = data.get("columns", {})
-    if not (isinstance(columns, Mapping) and all(isinstance(v, str) for v in columns.values())):
-        reader.fail("columns", columns, 'a table of "their name" = "contract name"')
-        columns = {}
-    values = data.get("values", {})
-    spellings: dict[str, dict[str, str]] = {}
-    if isinstance(values, Mapping):
-        for column, mapping in values.items():
-            name = str(column).strip().casefold()
-            if name not in SPELLING_COLUMNS or not isinstance(mapping, Mapping) \
-                    or not all(isinstance(v, (str, bool)) for v in mapping.values()):
-                reader.fail(f"values.{column}", mapping,
-                            f'a table of "their spelling" = "contract value" for one of {", ".join(SPELLING_COLUMNS)}')
-                continue
-            spellings[name] = {str(k).strip(): str(v).strip().casefold() for k, v in mapping.items()}
-    else:
-        reader.fail("values", values, "a table of spelling tables")
-    if reader.problems:
-        raise InputError(reader.problems)
-    return Settings(
-        scopes=tuple(sorted(scopes)),
-        territorial_funds=reader.texts(data, "territorial_funds", defaults.territorial_funds),
-        health_purposes=purposes,
-        publication_lag_months=lag,
-        gaps=gaps.strip().casefold(),
-        trajectory=trajectory,
-        report=report,
-        columns={str(k).strip(): str(v).strip() for k, v in columns.items()},
-        values=spellings,
-    )
-
-
-def _report(reader: _Reader, data: Any) -> Report:
-    default = Report()
-    if not isinstance(data, Mapping):
-        reader.fail("report", data, "a [report] table")
-        return default
-    reader.unknown(data, {"lang", "coverage_floor"}, "report.")
-    lang = data.get("lang", default.lang)
-    if lang not in LANGUAGES:
-        reader.fail("report.lang", lang, "fr or en")
-        lang = default.lang
-    floor = reader.number(data, "coverage_floor", default.coverage_floor, "report.")
-    if floor is None or not 0 <= floor <= 1:
-        reader.fail("report.coverage_floor", floor, "a share from 0 to 1")
-        floor = default.coverage_floor
-    return Report(lang=lang, coverage_floor=floor)
-
-
-def _trajectory(reader: _Reader, data: Any) -> Trajectory:
-    default = Trajectory()
-    if not isinstance(data, Mapping):
-        reader.fail("trajectory", data, "a [trajectory] table")
-        return default
-    prefix = "trajectory."
-    reader.unknown(data, {"baseline_date", "target_date", "reduction", "shape", "tolerance",
-                          "baseline_footprint", "baseline_financed_emissions", "evic_inflation_adjustment"},
-                   prefix)
-    baseline_date = reader.date(data, "baseline_date", default.baseline_date, prefix)
-    target_date = reader.date(data, "target_date", default.target_date, prefix)
-    if target_date <= baseline_date:
-        reader.fail(prefix + "target_date", target_date.isoformat(), "a date after trajectory.baseline_date")
-    reduction = reader.number(data, "reduction", default.reduction, prefix)
-    if reduction is not None and not 0 < reduction < 1:
-        reader.fail(prefix + "reduction", reduction, "a number in (0, 1)")
-    shape = data.get("shape", default.shape)
-    if not isinstance(shape, str) or shape.strip().casefold() not in SHAPES:
-        reader.fail(prefix + "shape", shape, "linear or geometric")
-        shape = default.shape
-    tolerance = reader.number(data, "tolerance", default.tolerance, prefix)
-    if tolerance is not None and tolerance < 0:
-        reader.fail(prefix + "tolerance", tolerance, "a number >= 0")
-    baselines = {}
-    for key in ("baseline_footprint", "baseline_financed_emissions"):
-        baselines[key] = reader.number(data, key, None, prefix)
-        if baselines[key] is not None and baselines[key] <= 0:
-            reader.fail(prefix + key, baselines[key], "a number > 0")
-    adjust = data.get("evic_inflation_adjustment", False)
-    if not isinstance(adjust, bool):
-        reader.fail(prefix + "evic_inflation_adjustment", adjust, "true or false")
-        adjust = False
-    return Trajectory(baseline_date=baseline_date, target_date=target_date, evic_inflation_adjustment=adjust,
-                      reduction=reduction if reduction is not None else default.reduction,
-                      shape=shape.strip().casefold(), tolerance=tolerance or 0.0, **baselines)
+    """Check a parsed TOML mapping against `SCHEMA` into `Settings`, or raise `InputError` with every problem."""
+    values, problems = check_table(data, SCHEMA, source)
+    trajectory = replace(Trajectory(), **values.pop("trajectory", {}))
+    if not problems and trajectory.target_date <= trajectory.baseline_date:
+        problems.append(setting_problem(source, "trajectory.target_date", trajectory.target_date.isoformat(),
+                                        "a date after trajectory.baseline_date"))
+    if problems:
+        raise InputError(problems)
+    values.pop("rebalance", None)
+    values["values"] = {column: {key: value.casefold() for key, value in spellings.items()}
+                        for column, spellings in values.get("values", {}).items()}
+    return Settings(**{**values, "trajectory": trajectory, "report": Report(**values.pop("report", {}))})

@@ -20,7 +20,7 @@ ASSET_CLASSES = ("one of listed_equity, corporate_bond, sovereign_bond, fund, un
                  "loan, cash, other (or map this spelling under [values] asset_class)")
 PURPOSES = ("|-separated tags among patient_pathway, coverage, medical_innovation, access_to_care "
             "(or map this spelling under [values] purpose)")
-DATE = "a date as YYYY-MM-DD or DD/MM/YYYY"
+DATE = "a date as YYYY-MM-DD or DD/MM/YYYY, from 1900 to 2200"
 
 
 @pytest.fixture
@@ -489,37 +489,36 @@ def test_out_empty_is_used(analyze, book):
     assert (book.out / "metrics.csv").is_file()
 
 
-def test_force_replaces_out(analyze, book):
-    book.out.mkdir()
-    (book.out / "old.txt").write_text("old", encoding="utf-8")
+def test_force_replaces_a_run_folder(analyze, book):
+    assert analyze().code == 0
+    (book.out / "metrics.csv").write_text("an older run's figures", encoding="utf-8")
 
     result = analyze("--force")
 
     assert result.code == 0, result.stderr
-    assert not (book.out / "old.txt").exists()
-    assert (book.out / "metrics.csv").is_file() and (book.out / "manifest.json").is_file()
-    assert not list(book.out.parent.glob(f".{book.out.name}.tmp-*"))
+    assert (book.out / "metrics.csv").read_text(encoding="utf-8").startswith("as_of,perimeter,metric,value")
+    assert [path.name for path in book.out.parent.iterdir() if path.name.startswith(".")] == []
 
 
 def test_force_with_bad_input_keeps_the_old_run(analyze, book, tables):
-    book.out.mkdir()
-    (book.out / "old.txt").write_text("old", encoding="utf-8")
+    assert analyze().code == 0
+    before = sorted(path.name for path in book.out.iterdir())
     book.holdings_rows(tables.holding("H1", market_value_eur="x"))
 
     result = analyze("--force")
 
     assert result.code == 2
-    assert [path.name for path in book.out.iterdir()] == ["old.txt"]
+    assert sorted(path.name for path in book.out.iterdir()) == before
     assert not list(book.out.parent.glob(f".{book.out.name}.tmp-*"))
 
 
 @pytest.mark.parametrize(("toml", "line"), [
     ("[trajectory]\nreduction = 1.5\n",
-     "settings.toml: row 1, column trajectory.reduction: got '1.5'; expected a number in (0, 1)"),
+     "settings.toml: key trajectory.reduction: got '1.5'; expected a number in (0, 1)"),
     ("scopes = [1, 4]\n",
-     "settings.toml: row 1, column scopes: got '[1, 4]'; expected a non-empty list of distinct scopes among 1, 2, 3"),
+     "settings.toml: key scopes: got '[1, 4]'; expected a non-empty list of distinct scopes among 1, 2, 3"),
     ("[trajectory]\nshape = \"exponential\"\n",
-     "settings.toml: row 1, column trajectory.shape: got 'exponential'; expected linear or geometric"),
+     "settings.toml: key trajectory.shape: got 'exponential'; expected linear or geometric"),
 ])
 def test_bad_settings_value(analyze, book, tmp_path, toml, line):
     config = tmp_path / "settings.toml"
@@ -536,9 +535,9 @@ def test_unknown_settings_key(analyze, book, tmp_path):
 
     assert result.code == 2
     assert len(result.lines) == 2
-    assert result.lines[0].startswith("settings.toml: row 1, column scope: got 'scope'; expected a known setting: ")
+    assert result.lines[0].startswith("settings.toml: key scope: got 'scope'; expected a known setting: ")
     assert "scopes" in result.lines[0]
-    assert result.lines[1].startswith("settings.toml: row 1, column trajectory.reductoin: got 'reductoin'; "
+    assert result.lines[1].startswith("settings.toml: key trajectory.reductoin: got 'reductoin'; "
                                       "expected a known setting: ")
     assert_nothing_written(book.out)
 

@@ -85,9 +85,14 @@ def test_existing_out_is_refused_then_replaced_with_force(tmp_path: Path, result
     (out / "old.txt").write_text("previous run")
     with pytest.raises(portfolio.InputError):
         portfolio.write_run(result, out)
-    assert (out / "old.txt").exists()
+    with pytest.raises(portfolio.InputError):  # --force replaces only a run folder
+        portfolio.write_run(result, out, force=True)
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    (out / "old.txt").unlink()
+    portfolio.write_run(result, out)
+    (out / "metrics.csv").write_text("previous run")
     portfolio.write_run(result, out, force=True)
-    assert not (out / "old.txt").exists() and (out / "metrics.csv").exists()
+    assert (out / "metrics.csv").read_text() != "previous run"
     assert [p.name for p in tmp_path.iterdir()] == ["run"]  # no temporary sibling left
 
 

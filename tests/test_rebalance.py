@@ -203,8 +203,8 @@ def test_bad_limits_exit_2_in_contract_style(hand_run: Path, tmp_path: Path, run
     result = _rebalance(run_cli, hand_run, tmp_path / "out", "--as-of", AS_OF, "--config", config)
     assert result.code == 2
     assert result.lines == [
-        "settings.toml: row 1, column rebalance.max_weight: got '1.5'; expected a share in (0, 1]",
-        "settings.toml: row 1, column rebalance.exclude_sectors: got 'C20'; expected a list of strings"]
+        "settings.toml: key rebalance.max_weight: got '1.5'; expected a share in (0, 1]",
+        "settings.toml: key rebalance.exclude_sectors: got 'C20'; expected a list of strings"]
 
 
 def test_solver_failure_is_one_line_exit_1(hand_run: Path, tmp_path: Path, run_cli,

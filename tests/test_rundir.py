@@ -41,7 +41,7 @@ def test_run_time_facts_are_kept_apart_in_run_json(tmp_path: Path) -> None:
     holdings, issuers = write_book(tmp_path / "in")
     out = portfolio.write_run(portfolio.analyze(str(holdings), str(issuers)), tmp_path / "run")
     info = json.loads((out / "run.json").read_text())
-    assert sorted(info) == ["command", "written_at"]
+    assert sorted(info) == ["command", "run_id", "written_at"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert "run.json" not in manifest["outputs"] and "inputs" not in manifest["outputs"]
 

@@ -74,6 +74,47 @@ def test_the_store_is_wal_append_only_and_opt_in(tmp_path: Path, capsys: pytest.
     assert rows(tmp_path, "SELECT count(*) FROM publications") == [(1,)]
 
 
+@pytest.mark.parametrize("verb", ["INSERT OR REPLACE INTO", "REPLACE INTO", "INSERT INTO"])
+def test_no_recorded_row_can_be_replaced_in_any_table(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      verb: str) -> None:
+    assert cli(analyze(tmp_path, "dec", "2023-12-31"), capsys)[0] == 0
+    assert cli(["publish", tmp_path / "dec", "--store", tmp_path / "history.db"], capsys)[0] == 0
+    with closing(open_store(tmp_path / "history.db")) as connection:
+        for table, key in store_module.KEYS.items():
+            before = connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+            first = dict(zip(columns, before[0]))
+            changed = {column: (value if column in key else _other(value)) for column, value in first.items()}
+            upsert = f" ON CONFLICT DO UPDATE SET {columns[-1]} = excluded.{columns[-1]}" if verb == "INSERT INTO" else ""
+            with pytest.raises(sqlite3.IntegrityError, match=f"{table} is append-only"):
+                connection.execute(f"{verb} {table} ({', '.join(changed)}) VALUES ({', '.join('?' * len(changed))})"
+                                   f"{upsert}", list(changed.values()))
+            assert connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() == before, table
+
+
+def _other(value: object) -> object:
+    """A different value of the same kind, for a column that is not part of the key."""
+    if isinstance(value, bytes):
+        return value + b"x"
+    if isinstance(value, (int, float)):
+        return value + 1
+    return "changed" if value != "changed" else "other"
+
+
+def test_a_store_of_schema_1_gains_the_no_replace_triggers(tmp_path: Path) -> None:
+    with closing(sqlite3.connect(tmp_path / "old.db", isolation_level=None)) as connection:
+        for statement in store_module.SCHEMA:
+            if "_no_replace" not in statement:
+                connection.execute(statement)
+        connection.execute("PRAGMA user_version = 1")
+        connection.execute("INSERT INTO publications (as_of, run_id, published_at) VALUES ('2023-12-31', 'x', 't')")
+    with closing(open_store(tmp_path / "old.db")) as connection:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute("REPLACE INTO publications (publication_id, as_of, run_id, published_at) "
+                               "VALUES (1, '2023-12-31', 'y', 't')")
+        assert connection.execute("PRAGMA user_version").fetchone() == (2,)
+
+
 def test_a_run_records_its_id_inputs_settings_figures_and_holdings(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(analyze(tmp_path, "dec", "2023-12-31"), capsys)[0] == 0

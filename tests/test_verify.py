@@ -214,3 +214,45 @@ def test_a_rerun_restores_xlsx_sheets_and_duplicate_names(tmp_path: Path) -> Non
         ("issuers.xlsx#Carbon", "inputs/issuers.xlsx")]
     assert str(tmp_path) not in (out / "manifest.json").read_text()
     assert verify_run(out).ok
+
+
+def test_a_whitespace_byte_in_the_manifest_fails_verify(run_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = run_dir / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes() + b" ")  # same content, another run id
+    code, out = verify_cli(run_dir, capsys)
+    assert code == 1
+    assert "manifest.json: not in the exact bytes written by the run" in out
+    assert "run.json: names run " in out
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "inputs/extra.csv"])
+def test_a_file_the_manifest_does_not_name_fails_verify(run_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                        name: str) -> None:
+    (run_dir / name).write_text("=cmd()")
+    code, out = verify_cli(run_dir, capsys)
+    assert code == 1
+    assert f"{name}: not written by the run (its manifest does not name it)" in out
+
+
+@pytest.mark.parametrize("change", [
+    lambda m: m.update(outputs=[]), lambda m: m.pop("inputs"), lambda m: m.update(inputs=[{"role": 1}]),
+    lambda m: m.update(inputs=[]), lambda m: m.update(settings=None), lambda m: m.update(sample="yes"),
+    lambda m: m["inputs"][0].update(copy="inputs/../../../etc/passwd"),
+    lambda m: m.update(outputs={"../x": "0" * 64}), lambda m: m.update(stored_snapshots=[1]),
+    lambda m: m["settings"].update(scopes=[1.0]), lambda m: m.clear(),
+], ids=["outputs-list", "no-inputs", "input-types", "inputs-empty", "settings-null", "sample-text", "copy-escapes",
+        "output-path", "stored-types", "bad-setting", "empty"])
+def test_a_forged_manifest_is_reported_never_a_crash(run_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                     change) -> None:
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    change(manifest)
+    (run_dir / "manifest.json").write_bytes(json_bytes(manifest))
+    code, out = verify_cli(run_dir, capsys)
+    assert code == 1 and "Traceback" not in out
+    assert out.strip().splitlines()[-1].endswith("do not match")
+
+
+def test_a_manifest_nested_too_deep_is_reported(run_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (run_dir / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    code, out = verify_cli(run_dir, capsys)
+    assert code == 1 and "manifest.json: not readable as JSON" in out

@@ -15,7 +15,6 @@ every snapshot it used, so next month's run finds this month's rows.
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from holdings import read_holdings
+from portfolio.audit import workspace
 from portfolio.settings import Settings
 from portfolio.audit.snapshots import given_snapshots, parquet_bytes, rows_of
 from portfolio.audit.store import SnapshotUse, snapshot_parquet, snapshot_sources
@@ -53,10 +53,10 @@ def monthly_inputs(connection: sqlite3.Connection, holdings: Sequence[str | Path
     dates = {snapshot.as_of for snapshot in given}
     stored = [source for as_of, source in sorted(snapshot_sources(connection).items())
               if as_of < max(dates) and as_of not in dates]
-    with tempfile.TemporaryDirectory(prefix="portfolio-stored-") as scratch:
+    with workspace.scratch("portfolio-stored-") as scratch:
         sources = list(holdings)
         if stored:
-            path = Path(scratch) / STORED_HOLDINGS
+            path = scratch / STORED_HOLDINGS
             path.write_bytes(parquet_bytes(rows_of([snapshot_parquet(connection, s.digest) for s in stored])))
             sources.append(path)
         yield MonthlyInputs(sources, sorted(given + stored, key=lambda snapshot: snapshot.as_of))

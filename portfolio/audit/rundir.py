@@ -1,9 +1,14 @@
 """Writing a run folder: every output into a hidden sibling, then one rename into place.
 
 A run that fails or is killed half-way never leaves a partial folder under the
-name the user gave: work happens in `.NAME.tmp-*` beside it, which the next
-run clears. `--force` swaps an existing folder out the same way; without it,
-a folder another run filled in the meantime is never replaced.
+name the user gave: work happens in `.NAME.tmp-<pid>-<random>` beside it,
+which a later run clears once that process is gone (`portfolio.audit.workspace`).
+`--out` is a literal path, never a pattern. Two runs to one `--out` at once:
+the second exits 2 (an exclusive lock), and without `--force` a folder
+filled meanwhile is never replaced. `--force` replaces only a run folder:
+its `manifest.json` written by this tool and nothing in it but what a run
+writes, and no input of the run or run history (`--store`) inside it;
+anything else is refused before anything is touched.
 
 Besides the outputs, the folder holds what it takes to redo the run: copies
 of the inputs (`inputs/`, see `portfolio.audit.archive`) and `manifest.json`, with
@@ -16,10 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import shutil
 import sys
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -27,9 +32,11 @@ from typing import Any
 
 import pandas as pd
 
-from holdings.problems import InputError, Problem
+from holdings.problems import InputError, Problem, quote_value, shown_name
 from portfolio.audit.archive import copy_inputs
-from portfolio.audit.manifest import MANIFEST, build_manifest, json_bytes, sha256_file
+from portfolio.audit.manifest import MANIFEST, build_manifest, json_bytes, run_id, sha256_file
+from portfolio.audit.manifest_check import shape_problems, stray_files
+from portfolio.audit.workspace import MARKER, clear_dead, out_lock, owned_dir, release_marker
 from portfolio.engine.projection import MIN_SNAPSHOTS, MODEL_NAME
 from portfolio.outputs import OUTPUT_TABLES, PROJECTION_SUMMARY, RUN_INFO
 from portfolio.result import Result
@@ -39,23 +46,91 @@ from reports.text_safety import neutralise
 Writer = Callable[[Result, Path], None]
 
 
-def check_out_dir(out: Path, force: bool, can_force: bool = True) -> None:
-    """`--out` must be new or empty, unless `force`; raise `InputError` otherwise.
+def out_expected(can_force: bool = True) -> str:
+    """What `--out` should be; `can_force`: whether the command has a `--force` to suggest (`rebalance` has none)."""
+    return "a new or empty --out folder" + (", or --force to replace it" if can_force else "")
 
-    `can_force`: whether the command has a `--force` to suggest (`rebalance` has none).
+
+def check_out_dir(out: Path, force: bool, protected: Sequence[Path] = (), can_force: bool = True) -> None:
+    """`--out` must be new or empty, or with `force` a run folder holding none of `protected`; else `InputError`."""
+    try:
+        for ancestor in reversed(Path(os.path.abspath(out)).parents):
+            if ancestor.exists() and not ancestor.is_dir():
+                raise InputError(Problem(str(out), 1, "", f"a path under the file '{shown_name(str(ancestor))}'",
+                                         "a folder name for the run (--out)"))
+        if out.exists() and not out.is_dir():
+            raise InputError(Problem(str(out), 1, "", "an existing file", "a folder name for the run (--out)"))
+        if not out.is_dir() or not any(out.iterdir()):
+            return
+        if not force:
+            raise InputError(Problem(str(out), 1, "", "a folder that is not empty", out_expected(can_force)))
+        refused = _not_replaceable(out, protected)
+    except OSError as error:
+        raise _unwritable(out, error) from None
+    if refused:
+        raise InputError(Problem(str(out), 1, "", refused, "a run folder written by portfolio analyze, holding "
+                                 "nothing else and no input of this run (--force replaces only those)"))
+
+
+def _not_replaceable(out: Path, protected: Sequence[Path]) -> str | None:
+    """Why `out` is not a run folder `--force` may replace, or None."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        manifest = None
+    if shape_problems(manifest):
+        return f"a folder without the {MANIFEST} of a run"
+    strays = stray_files(out, manifest)
+    if strays:
+        return f"a folder holding {quote_value(strays[0])}, which no run writes"
+    inside = Path(os.path.realpath(out))
+    for path in protected:
+        if inside in Path(os.path.realpath(path)).parents:
+            return f"a folder holding '{shown_name(str(path))}', read by this run"
+    return None
+
+
+def _unwritable(out: Path, error: OSError,
+                expected: str = "a folder that can be created and written (--out)") -> InputError:
+    """A file system refusal as an input error on `out`, naming the refused path."""
+    reason = error.strerror or type(error).__name__
+    where = f" ({error.filename})" if error.filename else ""
+    return InputError(Problem(str(out), 1, "", quote_value(f"{reason}{where}"), expected))
+
+
+def work_prefix(out: Path) -> str:
+    """The name prefix of `out`'s working folders (compared as text, never as a pattern)."""
+    return f".{out.name}.tmp-"
+
+
+def write_folder(out: Path, fill: Callable[[Path], None], force: bool = False,
+                 protected: Sequence[Path] = (), can_force: bool = True) -> Path:
+    """Fill a new working folder with `fill`, then move it into place as `out`, all or nothing.
+
+    Holds `out`'s lock throughout, clears what killed runs left for `out`,
+    and turns a file system refusal (a path under a file, a read-only place)
+    into an input error.
     """
-    if out.exists() and not out.is_dir():
-        raise InputError(Problem(str(out), 1, "", "an existing file", "a folder name for the run (--out)"))
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise InputError(Problem(str(out), 1, "", "a folder that is not empty",
-                                 "a new or empty --out folder" + (", or --force to replace it" if can_force else "")))
-
-
-def clear_stale_work(out: Path) -> None:
-    """Remove temporary siblings left by killed runs for the same folder."""
-    if out.parent.is_dir():
-        for stale in out.parent.glob(f".{out.name}.tmp-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+    with out_lock(out):
+        check_out_dir(out, force, protected, can_force)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            clear_dead(out.parent, work_prefix(out))
+            work = owned_dir(out.parent, work_prefix(out))
+        except OSError as error:
+            raise _unwritable(out, error) from None
+        try:
+            fill(work)
+            check_out_dir(out, force, protected, can_force)  # again: the folder may have changed while the run was working
+            release_marker(work)
+            _move_into_place(work, out, force)
+        except OSError as error:
+            shutil.rmtree(work, ignore_errors=True)
+            raise _unwritable(out, error, "inputs that stay readable and room to write --out") from None
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    return out
 
 
 def output_tables(result: Result) -> dict[str, pd.DataFrame]:
@@ -72,29 +147,26 @@ def projection_summary(result: Result) -> dict[str, Any]:
     }
 
 
-def run_info() -> dict[str, Any]:
-    """The run-time facts of `run.json`: when the folder was written and by which command line."""
+def run_info(identifier: str) -> dict[str, Any]:
+    """The run-time facts of `run.json`: when the folder was written, by which command line, and the run id."""
     return {"written_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "command": list(sys.argv)}
+            "command": list(sys.argv), "run_id": identifier}
 
 
 def write_run(result: Result, out: str | Path, force: bool = False,
               extra_writers: Mapping[str, Writer] | None = None,
               progress: Callable[[str], None] | None = None,
-              stored_snapshots: Sequence[Mapping[str, Any]] = ()) -> Path:
+              stored_snapshots: Sequence[Mapping[str, Any]] = (),
+              protected: Sequence[Path] = ()) -> Path:
     """Write every output, the input copies and the manifest to `out`, atomically; return the folder.
 
     `stored_snapshots` lists the earlier snapshots taken from the run history,
-    recorded in the manifest (see `portfolio.audit.monthly`).
+    recorded in the manifest (see `portfolio.audit.monthly`); `protected` names
+    files besides the inputs that `--force` must never remove (the store).
     """
     step = progress or (lambda _: None)
-    out = Path(out)
-    check_out_dir(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clear_stale_work(out)
-    work = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex}"
-    work.mkdir()
-    try:
+
+    def fill(work: Path) -> None:
         for name, frame in output_tables(result).items():
             step(f"writing {name}")
             with (work / name).open("wb") as handle:
@@ -104,22 +176,20 @@ def write_run(result: Result, out: str | Path, force: bool = False,
             step(f"writing {name}")
             writer(result, work / name)
         step("writing manifest")
-        hashes = {path.name: sha256_file(path) for path in sorted(work.iterdir())}
+        hashes = {path.name: sha256_file(path) for path in sorted(work.iterdir()) if path.name != MARKER}
         step("copying inputs")
         copies = copy_inputs(result.inputs, work)
         (work / MANIFEST).write_bytes(json_bytes(build_manifest(result, hashes, copies, stored_snapshots)))
-        (work / RUN_INFO).write_bytes(json_bytes(run_info()))
-        _move_into_place(work, out, force)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    return out
+        (work / RUN_INFO).write_bytes(json_bytes(run_info(run_id(work))))
+
+    inputs = [record.path for record in result.inputs if record.path is not None]
+    return write_folder(Path(out), fill, force, [*inputs, *protected])
 
 
 def _move_into_place(work: Path, out: Path, force: bool) -> None:
     if force and out.is_dir() and any(out.iterdir()):
-        retired = out.parent / f".{out.name}.tmp-old-{uuid.uuid4().hex}"
-        os.replace(out, retired)
+        retired = owned_dir(out.parent, work_prefix(out))  # marked: a later run removes it if this one is killed
+        os.replace(out, retired / out.name)
         os.replace(work, out)
         shutil.rmtree(retired, ignore_errors=True)
         return
@@ -128,5 +198,4 @@ def _move_into_place(work: Path, out: Path, force: bool) -> None:
     except OSError as error:
         if error.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
             raise
-        raise InputError(Problem(str(out), 1, "", "a folder another run filled meanwhile",
-                                 "a new or empty --out folder, or --force to replace it")) from None
+        raise InputError(Problem(str(out), 1, "", "a folder another run filled meanwhile", out_expected())) from None

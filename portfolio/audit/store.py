@@ -12,8 +12,12 @@ Python, and any SQLite client can read the file. The file must sit on a
 local disk: WAL needs shared memory, which network file systems do not give.
 
 Append-only: rows are only inserted; triggers refuse UPDATE and DELETE on
-every table, so a restatement is a new publication row (the latest per month
-is the current one) and nothing recorded can be rewritten, even by hand.
+every table, and an INSERT whose key is already recorded (so `INSERT OR
+REPLACE`, `REPLACE`, and `ON CONFLICT DO UPDATE`, whose implicit delete fires
+no delete trigger), so a restatement is a new publication row (the latest per
+month is the current one) and nothing recorded can be rewritten, even by hand.
+The code itself never inserts a key twice: it looks first, in the same
+transaction.
 
 Run ids are the SHA-256 of the run folder's `manifest.json` (see
 `portfolio.audit.manifest`): a content address, so the same inputs, settings and
@@ -40,10 +44,19 @@ import pandas as pd
 from holdings.problems import InputError, Problem, quote_value
 from portfolio.audit.manifest import MANIFEST, run_id
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 WAL_RETRY_SECONDS = 0.05
 BUSY_TIMEOUT_SECONDS = 120
-TABLES = ("runs", "figures", "holdings_snapshots", "run_snapshots", "recordings", "publications")
+KEYS = {"runs": ("run_id",), "figures": ("run_id", "as_of", "perimeter", "metric"),
+        "holdings_snapshots": ("digest",), "run_snapshots": ("run_id", "as_of"), "recordings": ("recording_id",),
+        "publications": ("publication_id",)}
+TABLES = tuple(KEYS)
+APPEND_ONLY = "is append-only: rows are never changed or removed"
+NO_REPLACE = tuple(
+    f"""CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
+        WHEN EXISTS (SELECT 1 FROM {table} WHERE ({', '.join(key)}) = ({', '.join('NEW.' + c for c in key)}))
+        BEGIN SELECT RAISE(ABORT, '{table} {APPEND_ONLY}: this key is recorded already'); END"""
+    for table, key in KEYS.items())
 SCHEMA = (
     """CREATE TABLE runs (
         run_id TEXT PRIMARY KEY,              -- SHA-256 of the run folder's manifest.json
@@ -90,9 +103,11 @@ SCHEMA = (
     )""",
     "CREATE INDEX publications_by_month ON publications (as_of, publication_id)",
     *(f"""CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table}
-          BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows are never changed or removed'); END"""
+          BEGIN SELECT RAISE(ABORT, '{table} {APPEND_ONLY}'); END"""
       for table in TABLES for verb in ("update", "delete")),
+    *NO_REPLACE,
 )
+MIGRATIONS = {1: NO_REPLACE}  # schema version -> statements that bring it to the next one
 
 
 @dataclass(frozen=True)
@@ -179,6 +194,11 @@ def _create_schema(connection: sqlite3.Connection) -> None:
             for statement in SCHEMA:
                 connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version in MIGRATIONS:
+            for upgrade in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[upgrade]:
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"schema version {version}, this version reads {SCHEMA_VERSION}")
 
@@ -216,15 +236,17 @@ def record_run(connection: sqlite3.Connection, folder: Path, figures: pd.DataFra
 
 def _insert_run(connection: sqlite3.Connection, identifier: str, manifest_text: str) -> bool:
     """Insert the run's content row; False when the same run (same manifest) is recorded already."""
+    if connection.execute("SELECT 1 FROM runs WHERE run_id = ?", (identifier,)).fetchone():
+        return False
     manifest = json.loads(manifest_text)
-    cursor = connection.execute(
-        "INSERT OR IGNORE INTO runs (run_id, package_version, methodology_version, settings, inputs, manifest) "
+    connection.execute(
+        "INSERT INTO runs (run_id, package_version, methodology_version, settings, inputs, manifest) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (identifier, manifest["package_version"], manifest["methodology_version"],
          json.dumps(manifest["settings"], sort_keys=True),
          json.dumps([{key: entry[key] for key in ("role", "file", "sha256", "detected")}
                      for entry in manifest["inputs"]], sort_keys=True), manifest_text))
-    return cursor.rowcount == 1
+    return True
 
 
 def _insert_figures(connection: sqlite3.Connection, identifier: str, figures: pd.DataFrame) -> None:
@@ -238,8 +260,9 @@ def _insert_figures(connection: sqlite3.Connection, identifier: str, figures: pd
 
 def _insert_snapshots(connection: sqlite3.Connection, identifier: str, snapshots: Sequence[SnapshotUse]) -> None:
     for snapshot in snapshots:
-        if snapshot.parquet is not None:
-            connection.execute("INSERT OR IGNORE INTO holdings_snapshots (digest, as_of, row_count, parquet) "
+        if snapshot.parquet is not None and not connection.execute(
+                "SELECT 1 FROM holdings_snapshots WHERE digest = ?", (snapshot.digest,)).fetchone():
+            connection.execute("INSERT INTO holdings_snapshots (digest, as_of, row_count, parquet) "
                                "VALUES (?, ?, ?, ?)",
                                (snapshot.digest, snapshot.as_of, snapshot.row_count, snapshot.parquet))
         connection.execute("INSERT INTO run_snapshots (run_id, as_of, digest, origin) VALUES (?, ?, ?, ?)",

@@ -19,7 +19,6 @@ import dataclasses
 import inspect
 import itertools
 import json
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,13 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from holdings.problems import InputError, Problem
-from portfolio.audit.load import load_run
+from portfolio.audit import workspace
 from portfolio.audit.archive import check_copies, restore_inputs
-from portfolio.audit.manifest import ENVIRONMENT_KEYS, MANIFEST, read_manifest, sha256_file
-from portfolio.outputs import OUTPUT_TABLES
+from portfolio.audit.load import load_run
+from portfolio.audit.manifest import ENVIRONMENT_KEYS, MANIFEST, read_manifest, run_id, sha256_file
+from portfolio.audit.manifest_check import canonical, shape_problems, stray_files
+from portfolio.audit.rundir import Writer, write_run
+from portfolio.outputs import OUTPUT_TABLES, RUN_INFO
 from portfolio.result import Result
 from portfolio.run import analyze
-from portfolio.audit.rundir import Writer, write_run
 
 SHOWN_DIFFERENCES = 5
 # The contract's row keys, to name a differing row by its key as well as its number.
@@ -72,22 +73,23 @@ def verify_run(folder: str | Path, extra_writers: Mapping[str, Writer] | None = 
     if not (folder / MANIFEST).is_file():
         raise InputError(Problem(str(folder), 1, "", f"a folder without {MANIFEST}",
                                  "a run folder written by portfolio analyze"))
-    try:
-        manifest = read_manifest(folder)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return Verification([Finding(MANIFEST, f"not readable as JSON: {error}")])
+    manifest, findings = trusted_manifest(folder)
+    if manifest is None:
+        return Verification(findings)
     problems = check_copies(manifest, folder)
     if problems:
-        return Verification([Finding("inputs", "not re-run: the input copies cannot be trusted", problems)])
+        return Verification([*findings, Finding("inputs", "not re-run: the input copies cannot be trusted", problems)])
     writers = {name: writer for name, writer in (extra_writers or {}).items() if name in manifest["outputs"]}
-    with tempfile.TemporaryDirectory(prefix="portfolio-verify-") as scratch:
+    with workspace.scratch("portfolio-verify-") as scratch:
         try:
-            result = rerun(manifest, folder, Path(scratch) / "inputs", progress)
+            result = rerun(manifest, folder, scratch / "inputs", progress)
         except InputError as error:
-            return Verification([Finding("inputs", "the re-run refused its inputs", error.lines())])
-        again = write_run(result, Path(scratch) / "run", extra_writers=writers, progress=progress,
+            return Verification([*findings, Finding("inputs", "the re-run refused its inputs", error.lines())])
+        again = write_run(result, scratch / "run", extra_writers=writers, progress=progress,
                           stored_snapshots=manifest.get("stored_snapshots", []))
-        return compare_runs(folder, again)
+        verification = compare_runs(folder, again)
+    verification.findings[:0] = findings
+    return verification
 
 
 def rerun(manifest: Mapping[str, Any], folder: Path, scratch: Path,
@@ -106,6 +108,10 @@ def rerun(manifest: Mapping[str, Any], folder: Path, scratch: Path,
         else:
             raise InputError(Problem(Path(location).name, 1, "", f"an input of role {role!r}",
                                      "an input this version of analyze() reads"))
+    if not holdings or "issuers" not in others:
+        raise InputError(Problem(MANIFEST, 1, "inputs", f"{len(holdings)} holdings inputs and "
+                                 f"{'an' if 'issuers' in others else 'no'} issuers input",
+                                 "at least one holdings input and an issuers input"))
     recorded = load_run(folder, tables=())
     result = analyze(holdings, settings=recorded.settings, progress=progress, **others)
     return dataclasses.replace(result, sample=recorded.sample)
@@ -135,11 +141,52 @@ def compare_runs(folder: Path, again: Path) -> Verification:
     return verification
 
 
+def trusted_manifest(folder: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """The folder's manifest if it can be trusted, and what is wrong with the folder as a whole.
+
+    The manifest must parse, have the expected shape, and be in the exact
+    bytes this tool writes (else the run id it gives is not the run's);
+    `run.json` must name the same run id; and no file may be in the folder
+    that the manifest does not name.
+    """
+    data = (folder / MANIFEST).read_bytes()
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return None, [Finding(MANIFEST, f"not readable as JSON: {error}")]
+    except RecursionError:
+        return None, [Finding(MANIFEST, "not readable as JSON: nested too deep")]
+    problems = shape_problems(manifest)
+    if problems:
+        return None, [Finding(MANIFEST, "not the manifest of a run", problems)]
+    findings = []
+    if not canonical(manifest, data):
+        findings.append(Finding(MANIFEST, "not in the exact bytes written by the run (changed since: its SHA-256, "
+                                          "the run id, is no longer the run's)"))
+    recorded_id = _run_info(folder).get("run_id")
+    if recorded_id is not None and recorded_id != run_id(folder):
+        findings.append(Finding(RUN_INFO, f"names run {str(recorded_id)[:64]}, but {MANIFEST} is run {run_id(folder)}"))
+    findings += [Finding(name, "not written by the run (its manifest does not name it)")
+                 for name in stray_files(folder, manifest)]
+    return manifest, findings
+
+
+def _run_info(folder: Path) -> dict[str, Any]:
+    try:
+        info = json.loads((folder / RUN_INFO).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
 def integrity_findings(folder: Path) -> list[Finding]:
-    """Without re-running: recorded outputs missing or altered, and input copies that no longer match."""
-    manifest = read_manifest(folder)
-    findings = [finding for name, digest in sorted(manifest["outputs"].items())
-                if (finding := _hash_finding(name, folder, digest)) is not None]
+    """Without re-running: a manifest that cannot be trusted, recorded outputs missing or altered, and input
+    copies that no longer match."""
+    manifest, findings = trusted_manifest(folder)
+    if manifest is None:
+        return findings
+    findings += [finding for name, digest in sorted(manifest["outputs"].items())
+                 if (finding := _hash_finding(name, folder, digest)) is not None]
     problems = check_copies(manifest, folder)
     return findings + ([Finding("inputs", "input copies do not match the manifest", problems)] if problems else [])
 

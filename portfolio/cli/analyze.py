@@ -8,13 +8,15 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from portfolio.engine.gaps import count_by_reason
 from portfolio.audit.monthly import MonthlyInputs, monthly_inputs
-from portfolio.cli.progress import Progress
 from portfolio.audit.report_files import REPORT_WRITERS
+from portfolio.audit.workspace import out_lock
+from portfolio.cli.progress import Progress
+from portfolio.engine.gaps import count_by_reason
 from portfolio.settings import LANGUAGES
 from reports.pdf import find_chromium, write_pdf
 from portfolio.run import analyze
@@ -45,7 +47,12 @@ With --store, --force never replaces the folder of a run that was published.
 
 exit status: 0 success (also with warnings), 2 bad input (one line per
 problem on stderr: FILE: row N, column C: got 'V'; expected ...), 130
-interrupted (Ctrl-C) or 143 terminated (SIGTERM): nothing is left in --out.
+interrupted (Ctrl-C) or 143 terminated (SIGTERM): the message says what
+exists (nothing in --out, or a complete folder not yet recorded in --store).
+
+--force replaces only a run folder (its manifest.json, and nothing in it a
+run does not write), never one holding an input of this run or the --store
+file. Two runs to one --out at once: the second exits 2.
 """
 
 
@@ -72,7 +79,7 @@ def register(commands: Any, help_line: str) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, help="report language (default: [report] lang, else fr)")
     parser.add_argument("--pdf", action="store_true",
                         help="also print report.html to report.pdf with a local headless Chromium")
-    parser.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on success (no progress, notes or warnings count)")
     parser.set_defaults(handler=run, command_parser=parser)
 
 
@@ -97,22 +104,40 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@dataclass
+class Written:
+    """How far a run got, so that an interrupted one says truthfully what exists."""
+
+    placed: bool = False
+    recorded: bool = False
+
+    def after_interruption(self, args: argparse.Namespace) -> str:
+        if not self.placed:
+            return f"nothing was written to {args.out}"
+        if args.store is not None and not self.recorded:
+            return (f"{args.out} was written, complete, but not recorded in {args.store} "
+                    "(run again with --force to record it)")
+        return f"{args.out} was written" + (f" and recorded in {args.store}" if args.store is not None else "")
+
+
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """Analyze; on Ctrl-C or SIGTERM, say that nothing was written and exit 130 or 143."""
+    """Analyze; on Ctrl-C or SIGTERM, say what was written and exit 130 or 143."""
+    written = Written()
     try:
         with sigterm_as_interrupt():
-            return _analyze(args, parser)
+            return _analyze(args, parser, written)
     except KeyboardInterrupt as stop:
-        print(f"portfolio: interrupted; nothing was written to {args.out}", file=sys.stderr)
+        print(f"portfolio: interrupted; {written.after_interruption(args)}", file=sys.stderr)
         return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
 
 
-def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser, written: Written) -> int:
     if (args.holdings is None) != (args.issuers is None):
         parser.error("give both --holdings and --issuers, or neither to run on the bundled sample")
     if args.store is not None and args.holdings is None:
         parser.error("--store records real books only: give --holdings and --issuers")
-    check_out_dir(args.out, args.force)
+    protected = [path for path in (*(args.holdings or []), args.issuers, args.config, args.funds, args.sovereigns,
+                                   args.fx, args.store) if path is not None]
     if args.pdf and (args.no_report or find_chromium() is None):
         parser.error("--pdf needs the HTML report (no --no-report) and a local Chromium "
                      "(Debian: apt-get install chromium)")
@@ -120,7 +145,8 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.holdings is None and not args.quiet:
         print("portfolio: no --holdings/--issuers given: running on the bundled sample book "
               "(synthetic, calibrated on the 2023 mission report)", file=sys.stderr)
-    with progress, ExitStack() as stack:
+    with out_lock(args.out), progress, ExitStack() as stack:
+        check_out_dir(args.out, args.force, protected)
         settings = load_settings(args.config)
         if args.lang:
             settings = settings.with_report(lang=args.lang)
@@ -132,13 +158,15 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         result = analyze(inputs.holdings, args.issuers, settings, progress=progress.step, funds=args.funds,
                          sovereigns=args.sovereigns, fx=args.fx)
         write_run(result, args.out, force=args.force, extra_writers={} if args.no_report else REPORT_WRITERS,
-                  progress=progress.step, stored_snapshots=inputs.stored)
+                  progress=progress.step, stored_snapshots=inputs.stored, protected=protected)
+        written.placed = True
         if args.pdf:
             progress.step("printing report.pdf")
             write_pdf(args.out / "report.html", args.out / "report.pdf")
         if store is not None:
             progress.step("recording the run")
             record_run(store, args.out, result.metrics, inputs.snapshots, sys.argv)
+            written.recorded = True
     if args.quiet:
         return 0
     for record in result.inputs:

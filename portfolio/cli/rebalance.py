@@ -10,10 +10,7 @@ either of the last two.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +19,7 @@ import pandas as pd
 from holdings.problems import InputError, Problem, quote_value
 from portfolio.audit.load import load_run
 from portfolio.audit.manifest import json_bytes
-from portfolio.audit.rundir import check_out_dir, clear_stale_work
+from portfolio.audit.rundir import check_out_dir, write_folder
 from portfolio.rebalance.inputs import book_at, ledoit_wolf, read_limits, read_prices, target_at
 from portfolio.rebalance.optimizer import Infeasible, Rebalancer, SolverFailed, proposal_table, summary
 from portfolio.settings import LANGUAGES
@@ -73,17 +70,11 @@ def _as_of(text: str) -> pd.Timestamp:
 
 def _write(out: Path, files: dict[str, bytes]) -> None:
     """Write the files into a hidden sibling, then rename it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clear_stale_work(out)
-    work = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex}"
-    work.mkdir()
-    try:
+    def fill(work: Path) -> None:
         for name, content in files.items():
             (work / name).write_bytes(content)
-        os.replace(work, out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+
+    write_folder(out, fill, can_force=False)  # rebalance has no --force
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -11,7 +11,6 @@ settings file may hold both, each reader taking its own tables.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,8 @@ from portfolio.engine.kernel import company_footprint, intensity
 from portfolio.engine.names import FOOTPRINT
 from portfolio.rebalance.optimizer import Book, Limits, Risk, SolverFailed
 from portfolio.result import Result
+from portfolio.setting_kinds import Schema, check_table, number, texts
+from portfolio.settings import read_toml
 
 PRICES_COLUMNS = ("date", "issuer_id", "price")
 MONTHS_PER_YEAR = 12
@@ -76,44 +77,27 @@ def target_at(result: Result, as_of: pd.Timestamp, target: str) -> float:
     return float(rows["path"].iloc[0])
 
 
+LIMITS_SCHEMA: Schema = {
+    "max_weight": number("a share in (0, 1]", lambda x: 0 < x <= 1),
+    "max_sector_deviation": number("a share in [0, 1]", lambda x: 0 <= x <= 1),
+    "turnover_cap": number("a share in [0, 1]", lambda x: 0 <= x <= 1),
+    "exclude_issuers": texts("a list of strings"),
+    "exclude_sectors": texts("a list of strings"),
+}
+
+
 def read_limits(config: Path | None) -> Limits:
     """The `[rebalance]` table of the settings file (other tables ignored), defaults for missing keys."""
     if config is None:
         return Limits()
     if not config.is_file():
         raise InputError(Problem(config.name, 1, "", quote_value(str(config)), "an existing TOML settings file"))
-    try:
-        table = tomllib.loads(config.read_text(encoding="utf-8-sig")).get("rebalance", {})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError(Problem(config.name, 1, "", quote_value(str(error)), "valid TOML")) from None
-    if not isinstance(table, dict):
-        raise InputError(Problem(config.name, 1, "rebalance", quote_value(table), "a [rebalance] table"))
-    return limits_from_table(table, config.name)
+    return limits_from_table(read_toml(config).get("rebalance", {}), config.name)
 
 
-def limits_from_table(table: dict[str, Any], source: str) -> Limits:
-    """Validate a `[rebalance]` mapping into `Limits`, collecting every problem before raising."""
-    problems: list[Problem] = []
-    default = Limits()
-
-    def fail(key: str, value: object, expected: str) -> None:
-        problems.append(Problem(source, 1, f"rebalance.{key}", quote_value(value), expected))
-
-    for key in sorted(set(table) - set(Limits.__dataclass_fields__)):
-        fail(key, key, "a known setting: " + ", ".join(sorted(Limits.__dataclass_fields__)))
-    values: dict[str, Any] = {}
-    for key, low_open in (("max_weight", True), ("max_sector_deviation", False), ("turnover_cap", False)):
-        value = table.get(key, getattr(default, key))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-                (0 < value <= 1) if low_open else (0 <= value <= 1)):
-            fail(key, value, "a share in (0, 1]" if low_open else "a share in [0, 1]")
-        values[key] = float(value) if isinstance(value, (int, float)) else getattr(default, key)
-    for key in ("exclude_issuers", "exclude_sectors"):
-        value = table.get(key, [])
-        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            fail(key, value, "a list of strings")
-            value = []
-        values[key] = tuple(v.strip() for v in value)
+def limits_from_table(table: Any, source: str) -> Limits:
+    """Check a `[rebalance]` mapping against `LIMITS_SCHEMA` into `Limits`, collecting every problem before raising."""
+    values, problems = check_table(table, LIMITS_SCHEMA, source, "rebalance.")
     if problems:
         raise InputError(problems)
     return Limits(**values)
