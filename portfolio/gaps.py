@@ -119,4 +119,5 @@ def count_by_reason(warnings: pd.DataFrame) -> dict[str, int]:
     """How many warnings of each reason, in a fixed order, for the stderr summary."""
     counts = warnings["reason"].value_counts()
     order = [*GAP_REASONS, FUND_WEIGHTS_INCOMPLETE, MISSING_BASELINE, NO_PROJECTION]
+    order += sorted(set(counts.index) - set(order))  # e.g. the temperature rating's target_* reasons
     return {reason: int(counts[reason]) for reason in order if reason in counts}

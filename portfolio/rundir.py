@@ -68,6 +68,8 @@ def output_tables(result: Result) -> dict[str, pd.DataFrame]:
         "attribution_issuers.csv": result.attribution_issuers,
         "drift.csv": result.drift,
         "projection.csv": result.projection,
+        **({} if result.temperature is None else {"temperature.csv": result.temperature,
+                                                   "temperature_portfolio.csv": result.temperature_portfolio}),
     }
 
 

@@ -41,6 +41,8 @@ ROW_KEYS = {
     "pai.csv": ("year", "perimeter", "metric"),
     "contributions.csv": ("as_of", "holding_id"),
     "warnings.csv": ("as_of", "holding_id", "reason"),
+    "temperature.csv": ("as_of", "issuer_id", "scope", "time_frame"),
+    "temperature_portfolio.csv": ("as_of", "perimeter", "method", "scope", "time_frame"),
 }
 
 

@@ -59,10 +59,15 @@ that the levels come out close to 1 (1.08 to 1.13): the calibration corrects,
 it does not invent the trend. Between year ends the footprint moves with each
 spring's publications, market moves and trades.
 
+The temperature rating's inputs (ISIC codes, market capitalisation and
+total assets in `issuers.csv`, and `targets.csv`) are drawn after the
+calibration from their own stream, so they change no carbon figure (see
+`portfolio.sample.climate_targets`).
+
 How to regenerate. `python -m portfolio.sample.generate` rewrites
 `holdings.csv` (French back-office style: `;`, decimal comma, DD/MM/YYYY,
-UTF-8 with BOM), `issuers.csv`, `funds.csv`, `sovereigns.csv` and `fx.csv`
-(`,`, `.`, ISO dates) beside this file and prints the calibrated figures;
+UTF-8 with BOM), `issuers.csv`, `funds.csv`, `sovereigns.csv`, `fx.csv` and
+`targets.csv` (`,`, `.`, ISO dates) beside this file and prints the calibrated figures;
 `pytest tests/test_sample.py` checks them. The output is byte-for-byte
 deterministic: numpy Generators spawned from one fixed seed (one stream per
 part of the book), no clock, no hash order.
@@ -78,14 +83,15 @@ import numpy as np
 import pandas as pd
 
 from esg_scores.fx import closing_rate, mean_rate
+from portfolio.sample.climate_targets import COMPANY_VALUE_COLUMNS, sample_targets, targets_csv, with_company_values
 from portfolio.metrics import metric_series, perimeter_masks
 from portfolio.run import SAMPLE_EXTENSIONS, SAMPLE_HOLDINGS, SAMPLE_ISSUERS, analyze
 
 SEED = 20231231
 # Streams are spawned by position: new parts of the book append theirs, the earlier ones keep their draws.
-STREAMS = ("issuers", "records", "gaps", "trades", "market", "strategic", "funds", "sovereigns")
+STREAMS = ("issuers", "records", "gaps", "trades", "market", "strategic", "funds", "sovereigns", "temperature")
 SAMPLE_FILES = (SAMPLE_HOLDINGS, SAMPLE_ISSUERS, SAMPLE_EXTENSIONS["funds"], SAMPLE_EXTENSIONS["sovereigns"],
-                SAMPLE_EXTENSIONS["fx"])
+                SAMPLE_EXTENSIONS["fx"], SAMPLE_EXTENSIONS["targets"])
 FIRST_MONTH_END = pd.Timestamp("2019-12-31")
 MONTHS = 61  # month ends from 2019-12-31 (index 0) to 2024-12-31 (index 60)
 FIRST_WRITTEN_MONTH = 25  # 2022-01-31; index 0 (the baseline) is written too
@@ -115,7 +121,7 @@ HOLDINGS_COLUMNS = ["as_of", "holding_id", "issuer_id", "bucket", "asset_class",
                     "name", "fund_id", "purpose"]
 ISSUER_COLUMNS = ["issuer_id", "year", "published_on", "scope1_tco2e", "scope2_tco2e", "scope3_tco2e",
                   "evic_eur", "revenue_eur", "currency", "evic", "revenue", "data_quality", "sector", "source",
-                  "esg_score"]
+                  "esg_score", *COMPANY_VALUE_COLUMNS]
 FUND_COLUMNS = ["fund_id", "as_of", "issuer_id", "asset_class", "weight"]
 SOVEREIGN_COLUMNS = ["country", "year", "published_on", "emissions_tco2e", "gdp_ppp_eur", "gdp_eur"]
 FX_COLUMNS = ["date", "currency", "eur_per_unit"]
@@ -960,6 +966,8 @@ def issuers_csv(records: pd.DataFrame) -> bytes:
     for column in AMOUNTS:
         text[column] = plain_number(records[column], 0)
     text["esg_score"] = plain_number(records["esg_score"], 1)
+    for column in ("market_cap_eur", "total_assets_eur"):
+        text[column] = plain_number(records[column], 0)
     return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
@@ -995,7 +1003,7 @@ def random_streams() -> dict[str, np.random.Generator]:
 
 
 def build_sample() -> dict[str, bytes]:
-    """The calibrated sample book: file name -> bytes, for the five files of `SAMPLE_FILES`."""
+    """The calibrated sample book: file name -> bytes, for the six files of `SAMPLE_FILES`."""
     rngs = random_streams()
     universe = issuer_universe(rngs["issuers"], rngs["gaps"])
     rates = fx_rates()
@@ -1005,8 +1013,11 @@ def build_sample() -> dict[str, bytes]:
     compositions = fund_compositions(universe, rngs["funds"])
     countries = sovereign_records(rates, rngs["sovereigns"])
     extensions = {"funds": compositions, "sovereigns": countries, "fx": rates}
-    contents = (holdings_csv(holdings), issuers_csv(calibrate_emissions(holdings, records, extensions)),
-                funds_csv(compositions), sovereigns_csv(countries), fx_csv(rates))
+    calibrated = with_company_values(calibrate_emissions(holdings, records, extensions), universe,
+                                     rngs["temperature"])
+    targets = sample_targets(universe, calibrated, rngs["temperature"])
+    contents = (holdings_csv(holdings), issuers_csv(calibrated), funds_csv(compositions), sovereigns_csv(countries),
+                fx_csv(rates), targets_csv(targets))
     return dict(zip(SAMPLE_FILES, contents))
 
 
