@@ -80,6 +80,7 @@ class Result:
     sample: bool = False
     temperature: pd.DataFrame | None = None  # company scores (temperature.csv), when targets were given
     temperature_portfolio: pd.DataFrame | None = None  # temperature_portfolio.csv, likewise
+    temperature_contributions: pd.DataFrame | None = None  # issuers' pull on it (latest, listed_yield; report)
 
     def latest(self, perimeter: str, metric: str) -> float:
         """The value of one metric at the latest snapshot (NaN when empty)."""
@@ -194,7 +195,7 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
     if targets is not None:
         step("rating temperatures")
         rating = rate_temperature(contributions, records, targets, regression_table(),
-                                  settings.publication_lag_months)
+                                  settings.publication_lag_months, settings.temperature.method)
         warnings.append(rating.warnings)
     projections, summaries = [], []
     for baseline in baselines:
@@ -219,7 +220,8 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
                   projection_summaries=summaries, settings=settings, baselines=baselines,
                   inputs=inputs or [], sample=sample,
                   temperature=None if rating is None else rating.company,
-                  temperature_portfolio=None if rating is None else rating.portfolio)
+                  temperature_portfolio=None if rating is None else rating.portfolio,
+                  temperature_contributions=None if rating is None else rating.contributions)
 
 
 def _missing_baseline_detail(baseline: Baseline, settings: Settings) -> str:

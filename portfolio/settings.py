@@ -21,7 +21,9 @@ from holdings.problems import InputError, Problem, quote_value
 SHAPES = ("linear", "geometric")
 LANGUAGES = ("fr", "en")
 GAP_MODES = ("exclude", "strict", "proxy")
-SPELLING_COLUMNS = ("bucket", "asset_class", "listed", "purpose")
+SPELLING_COLUMNS = ("bucket", "asset_class", "listed", "purpose", "target_type", "intensity_metric", "scope",
+                    "sbti_validated")
+TEMPERATURE_METHODS = ("WATS", "TETS", "ECOTS", "ROTS", "MOTS", "AOTS")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,13 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Temperature:
+    """Which weighting the report shows for the temperature rating (the CSV files hold all six)."""
+
+    method: str = "WATS"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run depends on besides its input files."""
 
@@ -57,6 +66,7 @@ class Settings:
     gaps: str = "exclude"  # extension: exclude (contract), strict (error), proxy (sector estimates)
     trajectory: Trajectory = field(default_factory=Trajectory)
     report: Report = field(default_factory=Report)
+    temperature: Temperature = field(default_factory=Temperature)
     columns: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
@@ -143,7 +153,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
     defaults = Settings()
     reader.unknown(data, {"scopes", "territorial_funds", "health_purposes", "publication_lag_months",
                           "gaps", "trajectory", "report", "columns", "values",
-                          "rebalance"})  # [rebalance] belongs to `portfolio rebalance`, which validates it
+                          "rebalance", "temperature"})  # [rebalance] belongs to `portfolio rebalance`, which validates it
     gaps = data.get("gaps", defaults.gaps)
     if not isinstance(gaps, str) or gaps.strip().casefold() not in GAP_MODES:
         reader.fail("gaps", gaps, "one of " + ", ".join(GAP_MODES))
@@ -162,6 +172,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
         reader.fail("health_purposes", list(purposes), "a non-empty list of tags without '|'")
     trajectory = _trajectory(reader, data.get("trajectory", {}))
     report = _report(reader, data.get("report", {}))
+    temperature = _temperature(reader, data.get("temperature", {}))
     columns = data.get("columns", {})
     if not (isinstance(columns, Mapping) and all(isinstance(v, str) for v in columns.values())):
         reader.fail("columns", columns, 'a table of "their name" = "contract name"')
@@ -189,6 +200,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
         gaps=gaps.strip().casefold(),
         trajectory=trajectory,
         report=report,
+        temperature=temperature,
         columns={str(k).strip(): str(v).strip() for k, v in columns.items()},
         values=spellings,
     )
@@ -209,6 +221,18 @@ def _report(reader: _Reader, data: Any) -> Report:
         reader.fail("report.coverage_floor", floor, "a share from 0 to 1")
         floor = default.coverage_floor
     return Report(lang=lang, coverage_floor=floor)
+
+
+def _temperature(reader: _Reader, data: Any) -> Temperature:
+    if not isinstance(data, Mapping):
+        reader.fail("temperature", data, "a [temperature] table")
+        return Temperature()
+    reader.unknown(data, {"method"}, "temperature.")
+    method = data.get("method", Temperature.method)
+    if not isinstance(method, str) or method.strip().upper() not in TEMPERATURE_METHODS:
+        reader.fail("temperature.method", method, "one of " + ", ".join(TEMPERATURE_METHODS))
+        return Temperature()
+    return Temperature(method=method.strip().upper())
 
 
 def _trajectory(reader: _Reader, data: Any) -> Trajectory:

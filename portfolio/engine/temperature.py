@@ -30,6 +30,7 @@ from esg_scores import NO_RECORD, select_records
 from portfolio.exposure import ELIGIBLE_ASSET_CLASSES
 from portfolio.kernel import attributed, gather
 from portfolio.metrics import PERIMETERS, perimeter_masks
+from portfolio.settings import TEMPERATURE_METHODS
 
 METHODOLOGY = "CDP-WWF Temperature Rating v1 (SBTi finance tool 1.3.1 rules)"
 REGRESSION_MODEL = 4
@@ -42,7 +43,7 @@ SLOPES = {"short": "slope5", "mid": "slope15", "long": "slope30"}
 TIME_FRAMES = ("short", "mid", "long")
 BOX_SCOPES = ("S1+S2", "S3")
 SCOPES = ("S1+S2", "S3", "S1+S2+S3")
-METHODS = ("WATS", "TETS", "ECOTS", "ROTS", "MOTS", "AOTS")
+METHODS = TEMPERATURE_METHODS
 # The company value each owned-emissions weighting divides by (EOTS, EV without cash, is not offered).
 METHOD_VALUES = {"ECOTS": "evic_eur", "ROTS": "revenue_eur", "MOTS": "market_cap_eur", "AOTS": "total_assets_eur"}
 
@@ -74,20 +75,23 @@ ISSUER_FIGURES = ("e12", "e3", "evic_eur", "revenue_eur", "market_cap_eur", "tot
 
 @dataclass
 class TemperatureRating:
-    """The rating of one run: company scores, portfolio scores, and why targets went unused."""
+    """The rating of one run: company scores, portfolio scores, why targets went unused, and (for the
+    report) each issuer's pull on the listed-yield temperature at the latest snapshot."""
 
     company: pd.DataFrame
     portfolio: pd.DataFrame
     warnings: pd.DataFrame
+    contributions: pd.DataFrame
 
 
 def rate_temperature(contributions: pd.DataFrame, records: pd.DataFrame, targets: pd.DataFrame,
-                     regression: pd.DataFrame, lag_months: int) -> TemperatureRating:
+                     regression: pd.DataFrame, lag_months: int, method: str = "WATS") -> TemperatureRating:
     """Company and portfolio temperatures for every snapshot of `contributions`.
 
     `records` are the issuer records (after FX conversion), `targets` the
     validated targets table, `regression` the bundled regression table
-    (`variable, slope, param, intercept`, model 4 rows).
+    (`variable, slope, param, intercept`, model 4 rows); `method` is the
+    weighting whose issuer contributions the report shows (no CSV depends on it).
     """
     snapshots = pd.DatetimeIndex(np.unique(contributions["as_of"].to_numpy(dtype="datetime64[s]")))
     lines = temperature_lines(contributions)
@@ -98,7 +102,7 @@ def rate_temperature(contributions: pd.DataFrame, records: pd.DataFrame, targets
     company = company_scores(pairs, score_boxes(boxes, pairs, regression))
     portfolio = portfolio_scores(company, pairs, values, snapshots)
     return TemperatureRating(company=company[COMPANY_COLUMNS].reset_index(drop=True), portfolio=portfolio,
-                             warnings=warnings)
+                             warnings=warnings, contributions=issuer_contributions(company, pairs, values, method))
 
 
 # ---------------------------------------------------------------- the temperature portfolio
@@ -371,31 +375,73 @@ def portfolio_scores(company: pd.DataFrame, pairs: pd.DataFrame, values: pd.Data
                      snapshots: pd.DatetimeIndex) -> pd.DataFrame:
     """216 rows per snapshot: every perimeter x method x scope x time frame, sorted by the file's key."""
     snapshot = snapshots.get_indexer(pairs["as_of"])
-    emissions = {"S1+S2": pairs["e12"].to_numpy(), "S3": pairs["e3"].to_numpy(),
-                 "S1+S2+S3": (pairs["e12"] + pairs["e3"]).to_numpy()}
-    box = {(scope, time_frame): company[(company["scope"] == scope).to_numpy()
-                                        & (company["time_frame"] == time_frame).to_numpy()]
-           for scope in SCOPES for time_frame in TIME_FRAMES}
+    boxes = _boxes(company, len(pairs))
     parts = []
     for perimeter in PERIMETERS:
         inside = values[f"in_{perimeter}"].to_numpy()
-        value = values[f"v_{perimeter}"].to_numpy()[inside]
-        codes = snapshot[inside]
+        value, codes = values[f"v_{perimeter}"].to_numpy()[inside], snapshot[inside]
         held = np.bincount(codes, weights=value, minlength=len(snapshots))
         for scope in SCOPES:
-            e = emissions[scope][inside]
-            weights = {"WATS": value, "TETS": e}
-            for method, column in METHOD_VALUES.items():
-                weights[method] = attributed(value, pairs[column].to_numpy()[inside], e)
+            weights = method_weights(pairs[inside], value, scope)
             for time_frame in TIME_FRAMES:
-                t, d = (_by_pair(box[(scope, time_frame)], column, len(pairs))[inside]
-                        for column in ("temperature_c", "default_share"))
+                t, d = (boxes[(scope, time_frame, column)][inside] for column in ("temperature_c", "default_share"))
                 for method in METHODS:
-                    parts.append(_weighted(snapshots, codes, weights[method], t, d, value, held, len(snapshots))
+                    parts.append(_weighted(snapshots, codes, weights[method], t, d, value, held)
                                  .assign(perimeter=perimeter, method=method, scope=scope, time_frame=time_frame))
     table = pd.concat(parts, ignore_index=True)
     return table.sort_values(["as_of", "perimeter", "method", "scope", "time_frame"], kind="stable",
                              ignore_index=True)[PORTFOLIO_COLUMNS]
+
+
+def method_weights(pairs: pd.DataFrame, value: np.ndarray, scope: str) -> dict[str, np.ndarray]:
+    """w_i of every weighting for one scope; NaN where the issuer is left out (its e_i or company value unknown)."""
+    e = {"S1+S2": pairs["e12"].to_numpy(), "S3": pairs["e3"].to_numpy(),
+         "S1+S2+S3": (pairs["e12"] + pairs["e3"]).to_numpy()}[scope]
+    weights = {"WATS": value, "TETS": e}
+    for method, column in METHOD_VALUES.items():
+        weights[method] = attributed(value, pairs[column].to_numpy(), e)
+    return weights
+
+
+def issuer_contributions(company: pd.DataFrame, pairs: pd.DataFrame, values: pd.DataFrame, method: str,
+                         perimeter: str = "listed_yield") -> pd.DataFrame:
+    """At the latest snapshot, each kept issuer's pull on the portfolio temperature, per scope and time frame.
+
+    contribution_c = w_i * (T_i - T) / sum(w): positive for issuers that
+    raise the portfolio figure T; they sum to 0. For the report.
+    """
+    columns = ["as_of", "issuer_id", "scope", "time_frame", "weight_share", "temperature_c", "default_share",
+               "contribution_c"]
+    inside = values[f"in_{perimeter}"].to_numpy() & (pairs["as_of"] == pairs["as_of"].max()).to_numpy()
+    boxes = _boxes(company, len(pairs))
+    parts = []
+    for scope in SCOPES:
+        w = method_weights(pairs[inside], values[f"v_{perimeter}"].to_numpy()[inside], scope)[method]
+        kept = ~np.isnan(w)
+        total = float(np.sum(w[kept]))
+        for time_frame in TIME_FRAMES:
+            t, d = (boxes[(scope, time_frame, column)][inside] for column in ("temperature_c", "default_share"))
+            if total <= 0:
+                continue
+            share = w[kept] / total
+            portfolio = float(np.sum(w[kept] * t[kept])) / total
+            parts.append(pd.DataFrame({
+                "as_of": pairs["as_of"].to_numpy()[inside][kept],
+                "issuer_id": pairs["issuer_id"].to_numpy(dtype=object)[inside][kept],
+                "scope": scope, "time_frame": time_frame, "weight_share": share, "temperature_c": t[kept],
+                "default_share": d[kept], "contribution_c": share * (t[kept] - portfolio)}))
+    if not parts:
+        return pd.DataFrame({column: pd.Series(dtype="float64") for column in columns})
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _boxes(company: pd.DataFrame, count: int) -> dict[tuple[str, str, str], np.ndarray]:
+    """temperature_c and default_share of every (scope, time frame), laid out by pair position."""
+    boxes = {}
+    for (scope, time_frame), rows in company.groupby(["scope", "time_frame"], sort=False):
+        for column in ("temperature_c", "default_share"):
+            boxes[(scope, time_frame, column)] = _by_pair(rows, column, count)
+    return boxes
 
 
 def _by_pair(rows: pd.DataFrame, column: str, count: int) -> np.ndarray:
@@ -406,8 +452,9 @@ def _by_pair(rows: pd.DataFrame, column: str, count: int) -> np.ndarray:
 
 
 def _weighted(snapshots: pd.DatetimeIndex, codes: np.ndarray, w: np.ndarray, t: np.ndarray, d: np.ndarray,
-              value: np.ndarray, held: np.ndarray, count: int) -> pd.DataFrame:
+              value: np.ndarray, held: np.ndarray) -> pd.DataFrame:
     """One weighting's figures per snapshot: weighted means of T and d, issuers kept, coverage of value."""
+    count = len(snapshots)
     kept = ~np.isnan(w)
     w0 = np.where(kept, w, 0.0)
 
