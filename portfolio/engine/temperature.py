@@ -342,13 +342,18 @@ def company_scores(pairs: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
     scores["issuer_id"] = pairs["issuer_id"].to_numpy(dtype=object)[pair]
     scores["ghg_s1s2_tco2e"] = pairs["e12"].to_numpy()[pair]
     scores["ghg_s3_tco2e"] = pairs["e3"].to_numpy()[pair]
-    scores["temperature_c"] = np.rint(scores["t"].to_numpy() * 100) / 100
+    scores["temperature_c"] = round_temperature(scores["t"].to_numpy())
     scores["from_default"] = scores["default_share"].to_numpy() == 1
     scores["target_type"] = scores["target_type"].fillna("")
     scores["target_id"] = scores["target_id"].fillna("")
     scores["sr15_variable"] = scores["sr15_variable"].fillna("")
     scores["sbti_validated"] = scores["sbti_validated"].astype("boolean")
     return scores.sort_values(["as_of", "issuer_id", "scope", "time_frame"], kind="stable", ignore_index=True)
+
+
+def round_temperature(t: np.ndarray) -> np.ndarray:
+    """Step 10: `rint(T * 100) / 100`, half to even on the double T * 100 (2.685 -> 2.68, as pandas `round(2)`)."""
+    return np.rint(t * 100) / 100
 
 
 def total_scope_scores(boxes: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
