@@ -22,6 +22,7 @@ from reports.markup import esc
 from reports.sections import (attribution_section, contributors_section, methodology_section, mission_section,
                               pai_section, quality_section, trajectory_section)
 from reports.selections import latest_date
+from reports.temperature_section import temperature_section
 from reports.style import CSS
 
 HEALTH_COMMITMENT = 0.80  # "plus de 80 % de nos participations stratégiques" (mission report 2023)
@@ -40,7 +41,8 @@ def render_html(result: Result, lang: str = "fr", coverage_floor: float = 0.80) 
         mission_section(result, charts, HEALTH_COMMITMENT, lang),
         quality_section(result, charts, coverage_floor, lang),
         pai_section(result, lang),
-        methodology_section(result, lang),
+        temperature_section(result, charts, 8, lang),
+        methodology_section(result, lang, 8 if result.temperature_portfolio is None else 9),
     ])
     date = long_date(latest_date(result), lang)
     footer = words["footer"].format(version=versions.VERSION, methodology=versions.METHODOLOGY_VERSION, date=date)

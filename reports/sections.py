@@ -197,8 +197,8 @@ def _provenance(result: Result, lang: str) -> str:
             + f'<h3>{esc(words["inputs_title"])}</h3>{inputs}')
 
 
-def methodology_section(result: Result, lang: str) -> str:
-    """Section 8: formulas with their methodology references, settings, baselines, inputs and versions."""
+def methodology_section(result: Result, lang: str, number: int = 8) -> str:
+    """Section 8 (9 after a temperature section): formulas with their references, settings, inputs and versions."""
     words = texts(lang)
     body = (f'<h3>{esc(words["formulas_title"])}</h3>' + bullets(words[key] for key in FORMULAS)
             + f'<h3>{esc(words["settings_title"])}</h3>' + definitions(_flatten(result.settings.to_dict()))
@@ -206,4 +206,4 @@ def methodology_section(result: Result, lang: str) -> str:
             + f'<h3>{esc(words["versions_title"])}</h3>'
             + paragraph(words["versions"].format(version=versions.VERSION,
                                                  methodology=versions.METHODOLOGY_VERSION)))
-    return section("methodology", 8, words["section_methodology"], body)
+    return section("methodology", number, words["section_methodology"], body)
