@@ -126,5 +126,5 @@ def column_width(header: str, series: pd.Series, fmt: str) -> float:
         unit = fmt.split('"')[1] if '"' in fmt else ""
         content = len(f"{0 if pd.isna(largest) else largest:,.2f}") + len(unit) + 1
     else:
-        content = int(series.iloc[:WIDTH_SAMPLE].astype(str).str.len().max()) if len(series) else 0
+        content = int(series.iloc[:WIDTH_SAMPLE].astype(str).str.len().fillna(0).max()) if len(series) else 0
     return float(min(MAX_WIDTH, max(MIN_WIDTH, len(header) + 3, content + 2)))
