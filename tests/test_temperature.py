@@ -373,3 +373,12 @@ def test_targets_without_holdings_is_a_usage_error(targeted_book, tmp_path, run_
     result = run_cli(["analyze", "--targets", targeted_book[2], "--out", tmp_path / "run"])
     assert result.code == 2 and "--targets needs --holdings and --issuers" in result.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_a_snapshot_without_eligible_line_still_has_its_216_rows():
+    lines = holdings(("H1", "A", 100.0))
+    lines["asset_class"] = "cash"
+    rating = rate(lines, records(record()), targets(target()))
+    assert rating.company.empty and rating.warnings.empty and rating.contributions.empty
+    assert len(rating.portfolio) == 216 and rating.portfolio["temperature_c"].isna().all()
+    assert (rating.portfolio["issuers"] == 0).all()

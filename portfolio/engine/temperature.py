@@ -443,9 +443,11 @@ def issuer_contributions(company: pd.DataFrame, pairs: pd.DataFrame, values: pd.
 def _boxes(company: pd.DataFrame, count: int) -> dict[tuple[str, str, str], np.ndarray]:
     """temperature_c and default_share of every (scope, time frame), laid out by pair position."""
     boxes = {}
-    for (scope, time_frame), rows in company.groupby(["scope", "time_frame"], sort=False):
-        for column in ("temperature_c", "default_share"):
-            boxes[(scope, time_frame, column)] = _by_pair(rows, column, count)
+    for scope in SCOPES:
+        for time_frame in TIME_FRAMES:
+            rows = company[(company["scope"] == scope).to_numpy() & (company["time_frame"] == time_frame).to_numpy()]
+            for column in ("temperature_c", "default_share"):
+                boxes[(scope, time_frame, column)] = _by_pair(rows, column, count)
     return boxes
 
 
