@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from esg_scores import NO_RECORD, select_records
+from esg_scores import select_records
 from portfolio.exposure import ELIGIBLE_ASSET_CLASSES
 from portfolio.kernel import attributed, gather
 from portfolio.metrics import PERIMETERS, perimeter_masks
@@ -70,7 +70,6 @@ COMPANY_COLUMNS = ["as_of", "issuer_id", "scope", "time_frame", "temperature_c",
                    "ghg_s1s2_tco2e", "ghg_s3_tco2e"]
 PORTFOLIO_COLUMNS = ["as_of", "perimeter", "method", "scope", "time_frame", "temperature_c", "default_share",
                      "issuers", "coverage_ratio"]
-ISSUER_FIGURES = ("e12", "e3", "evic_eur", "revenue_eur", "market_cap_eur", "total_assets_eur")
 
 
 @dataclass
@@ -157,7 +156,6 @@ def issuer_figures(pairs: pd.DataFrame, records: pd.DataFrame, lag_months: int) 
         else np.full(len(records), "", dtype=object)
     return pairs.assign(
         year=pairs["as_of"].dt.year.to_numpy(),
-        has_record=position != NO_RECORD,
         e12=figure("scope1_tco2e") + figure("scope2_tco2e"),
         e3=figure("scope3_tco2e"),
         **{column: company_value(column) for column in METHOD_VALUES.values()},
@@ -291,7 +289,7 @@ def convert_s1_s2(parts: pd.DataFrame) -> pd.DataFrame:
 def _warnings(rows: pd.DataFrame, reason: str | np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame({"as_of": rows["as_of"].to_numpy(), "holding_id": "",
                           "issuer_id": rows["issuer_id"].to_numpy(dtype=object),
-                          "reason": reason if isinstance(reason, str) else reason,
+                          "reason": reason,
                           "detail": "target_id=" + rows["target_id"].astype("str").to_numpy(dtype=object)})
     return frame[frame["reason"] != ""]
 
