@@ -41,6 +41,11 @@ ISSUERS = TableSchema(
         Field("source", "text", required=False, nullable=True),
         Field("name", "text", required=False, nullable=True),  # the issuer's legal name: labels it in reports
         Field("esg_score", "number", required=False, nullable=True, rules=(between("esg_score", 0, 100),)),
+        # extension (temperature rating): ISIC Rev.4 code and the MOTS / AOTS company values, EUR
+        Field("isic", "text", required=False, nullable=True),
+        Field("market_cap_eur", "number", required=False, nullable=True, rules=(at_least("market_cap_eur", 0),)),
+        Field("total_assets_eur", "number", required=False, nullable=True,
+              rules=(at_least("total_assets_eur", 0),)),
         # extension (currencies): amounts in `currency`, converted with the --fx table
         Field("currency", "id", required=False, nullable=True),
         Field("evic", "number", required=False, nullable=True,

@@ -20,13 +20,17 @@ from holdings.tabular import FIRST_DATA_ROW, RawTable, read_table
 
 def read_keyed_table(source: str | Path | pd.DataFrame, schema: TableSchema, column_map: Mapping[str, str],
                      spellings: Mapping[str, Mapping[str, str]], key: Sequence[str],
-                     describe: Callable[[pd.Series], str], nothing: str) -> tuple[pd.DataFrame, RawTable]:
+                     describe: Callable[[pd.Series], str], nothing: str,
+                     prepare: Callable[[RawTable], None] | None = None) -> tuple[pd.DataFrame, RawTable]:
     """The validated table with `source_file` and `source_row`; `InputError` lists every problem.
 
     `describe` shows a duplicate row's key in the message; `nothing` says what
-    an empty table lacks (e.g. "at least one issuer record").
+    an empty table lacks (e.g. "at least one issuer record"); `prepare`, if
+    given, may blank raw cells the contract says to ignore before validation.
     """
     raw = read_table(source, dict(column_map), name=f"<{schema.name} DataFrame>")
+    if prepare is not None:
+        prepare(raw)
     table = validate(raw, schema, spellings)
     if table.empty:
         raise InputError(Problem(raw.source, FIRST_DATA_ROW, "", "no data rows", nothing))

@@ -23,6 +23,7 @@ class OutputTable:
     columns: dict[str, str]
     key: tuple[str, ...]
     open_ended: bool = False  # extensions may add columns (kinds in EXTENSION_COLUMNS)
+    optional: bool = False  # written only when its input was given (the frame is None otherwise)
 
 
 CONTRIBUTION_KINDS = {
@@ -66,6 +67,16 @@ OUTPUT_TABLES = (
     OutputTable("projection.csv", "projection",
                 {"as_of": DATE, "metric": TEXT, "projected": NUMBER, "lower_80": NUMBER, "upper_80": NUMBER,
                  "lower_95": NUMBER, "upper_95": NUMBER, "path": NUMBER}, ("as_of", "metric")),
+    OutputTable("temperature.csv", "temperature",
+                {"as_of": DATE, "issuer_id": TEXT, "scope": TEXT, "time_frame": TEXT, "temperature_c": NUMBER,
+                 "default_share": NUMBER, "from_default": FLAG, "target_id": TEXT, "target_type": TEXT,
+                 "sr15_variable": TEXT, "annual_reduction_rate": NUMBER, "sbti_validated": FLAG,
+                 "ghg_s1s2_tco2e": NUMBER, "ghg_s3_tco2e": NUMBER},
+                ("as_of", "issuer_id", "scope", "time_frame"), optional=True),
+    OutputTable("temperature_portfolio.csv", "temperature_portfolio",
+                {"as_of": DATE, "perimeter": TEXT, "method": TEXT, "scope": TEXT, "time_frame": TEXT,
+                 "temperature_c": NUMBER, "default_share": NUMBER, "issuers": INTEGER, "coverage_ratio": NUMBER},
+                ("as_of", "perimeter", "method", "scope", "time_frame"), optional=True),
 )
 PROJECTION_SUMMARY = "projection_summary.json"
 RUN_INFO = "run.json"

@@ -60,6 +60,9 @@ class Result:
     inputs: list[InputRecord] = field(default_factory=list)
     sample: bool = False
     advice: Advice | None = None  # the rebalancing proposal when the footprint is off track (reports' "What to do")
+    temperature: pd.DataFrame | None = None  # company scores (temperature.csv), when targets were given
+    temperature_portfolio: pd.DataFrame | None = None  # temperature_portfolio.csv, likewise
+    temperature_contributions: pd.DataFrame | None = None  # issuers' pull on it (latest, listed_yield; report)
 
     def footprint_standing(self) -> tuple[bool, bool]:
         """Whether the listed-yield footprint is (above its path at the latest snapshot, projected to miss the target)."""

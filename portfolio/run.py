@@ -19,6 +19,7 @@ import pandas as pd
 from esg_scores import read_issuers
 from esg_scores.fx import convert_records, read_fx
 from esg_scores.sovereigns import read_sovereigns
+from esg_scores.targets import read_targets
 from holdings import read_holdings
 from holdings.funds import read_funds
 from portfolio.engine.attribution import compute_attribution
@@ -26,6 +27,7 @@ from portfolio.engine.drift import explain_drift
 from portfolio.engine.evic_inflation import adjusted_metrics
 from portfolio.engine.exposure import build_contributions
 from portfolio.engine.finite import check_finite
+from portfolio.engine.temperature import REGRESSION_MODEL, rate_temperature
 from portfolio.engine.gaps import (MISSING_BASELINE, NO_PROJECTION, fund_warnings, gap_warnings, refuse_gaps, run_warning,
                             sort_warnings)
 from portfolio.engine.lookthrough import expand_funds
@@ -42,7 +44,9 @@ Table = str | Path | pd.DataFrame
 SAMPLE_PACKAGE = "portfolio.sample"
 SAMPLE_HOLDINGS = "holdings.csv"
 SAMPLE_ISSUERS = "issuers.csv"
-SAMPLE_EXTENSIONS = {"funds": "funds.csv", "sovereigns": "sovereigns.csv", "fx": "fx.csv"}
+SAMPLE_EXTENSIONS = {"funds": "funds.csv", "sovereigns": "sovereigns.csv", "fx": "fx.csv", "targets": "targets.csv"}
+REGRESSION_PACKAGE = "portfolio.engine"
+REGRESSION_TABLE = "cdp_wwf_regression_model4.csv"  # model 4 of the CDP-WWF regressions, as the SBTi tool ships it
 
 
 def sample_paths() -> tuple[Path, Path]:
@@ -58,27 +62,41 @@ def sample_extensions() -> dict[str, Path]:
     return {role: path for role, path in paths.items() if path.is_file()}
 
 
+def regression_table_path() -> Path:
+    """The bundled regression table of the temperature rating."""
+    return Path(str(resources.files(REGRESSION_PACKAGE) / REGRESSION_TABLE))
+
+
+def regression_table() -> pd.DataFrame:
+    """The model-4 rows of the bundled regression table (variable, slope, param, intercept, ...)."""
+    table = pd.read_csv(regression_table_path())
+    return table[table["model"] == REGRESSION_MODEL].reset_index(drop=True)
+
+
 def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | None = None,
             settings: Settings | str | Path | dict[str, Any] | None = None,
             progress: Callable[[str], None] | None = None, *, funds: Table | None = None,
-            sovereigns: Table | None = None, fx: Table | None = None) -> Result:
+            sovereigns: Table | None = None, fx: Table | None = None, targets: Table | None = None) -> Result:
     """Compute every figure of the data contract from holdings and issuer tables.
 
     `holdings` is one table or a list of them (paths to CSV/XLSX/Parquet or
     DataFrames); with neither `holdings` nor `issuers`, the bundled sample is
     used. The contract's extensions: `funds` (fund composition for
     look-through), `sovereigns` (country emissions and GDP), `fx` (rates for
-    issuer amounts in other currencies). Raises `holdings.InputError` listing
-    every input problem.
+    issuer amounts in other currencies), `targets` (issuer targets: the
+    temperature rating). Raises `holdings.InputError` listing every input
+    problem.
     """
     step = progress or (lambda _: None)
     if (holdings is None) != (issuers is None):
         raise ValueError("give both holdings and issuers, or neither for the bundled sample")
     sample = holdings is None
+    if sample and targets is not None:
+        raise ValueError("targets need holdings and issuers (the bundled sample brings its own)")
     if sample:
         holdings, issuers = sample_paths()
         extensions = sample_extensions()
-        funds, sovereigns, fx = (extensions.get(role) for role in ("funds", "sovereigns", "fx"))
+        funds, sovereigns, fx, targets = (extensions.get(role) for role in ("funds", "sovereigns", "fx", "targets"))
     sources = list(holdings) if isinstance(holdings, (list, tuple)) else [holdings]
     config = load_settings(settings)
 
@@ -100,16 +118,21 @@ def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | No
     if sovereigns is not None:
         countries, sovereigns_table = read_sovereigns(sovereigns, config.columns, config.values)
         inputs.append(InputRecord.of("sovereigns", sovereigns_table))
+    goals = None
+    if targets is not None:
+        step("reading targets")
+        goals, targets_table = read_targets(targets, config.columns, config.values)
+        inputs.append(InputRecord.of("targets", targets_table))
     return compute(positions, records, config, compositions=compositions, countries=countries, inputs=inputs,
-                   sample=sample, progress=step)
+                   sample=sample, progress=step, targets=goals)
 
 
 @np.errstate(over="ignore")  # an overflow becomes inf, which `check_finite` traces back to its input
 def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, *,
             compositions: pd.DataFrame | None = None, countries: pd.DataFrame | None = None,
             inputs: list[InputRecord] | None = None, sample: bool = False,
-            progress: Callable[[str], None] | None = None) -> Result:
-    """Every figure from validated frames (frames in, frames out)."""
+            progress: Callable[[str], None] | None = None, targets: pd.DataFrame | None = None) -> Result:
+    """Every figure from validated frames (frames in, frames out); `targets` adds the temperature rating."""
     step = progress or (lambda _: None)
     step("computing contributions")
     if compositions is not None:
@@ -130,6 +153,12 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
     attribution, attribution_issuers = compute_attribution(contributions, baseline_date)
     drift = explain_drift(trajectory, attribution, metrics)
     warnings = [gap_warnings(contributions, settings.scopes), fund_warnings(contributions)]
+    rating = None
+    if targets is not None:
+        step("rating temperatures")
+        rating = rate_temperature(contributions, records, targets, regression_table(),
+                                  settings.publication_lag_months, settings.temperature.method)
+        warnings.append(rating.warnings)
     projections, summaries = [], []
     for baseline in baselines:
         if baseline.value is None:
@@ -152,7 +181,10 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
                     attribution_issuers=attribution_issuers, drift=drift,
                     projection=projection.sort_values(["as_of", "metric"], kind="stable", ignore_index=True),
                     projection_summaries=summaries, settings=settings, baselines=baselines,
-                    inputs=inputs or [], sample=sample)
+                    inputs=inputs or [], sample=sample,
+                    temperature=None if rating is None else rating.company,
+                    temperature_portfolio=None if rating is None else rating.portfolio,
+                    temperature_contributions=None if rating is None else rating.contributions)
     check_finite(result)
     result.advice = propose(contributions, trajectory, result.baseline(FOOTPRINT).value,
                             result.projection_summary(FOOTPRINT), settings.trajectory)

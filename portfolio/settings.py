@@ -24,7 +24,9 @@ from portfolio.setting_kinds import (Schema, any_table, check_table, choice, day
 SHAPES = ("linear", "geometric")
 LANGUAGES = ("fr", "en")
 GAP_MODES = ("exclude", "strict", "proxy")
-SPELLING_COLUMNS = ("bucket", "asset_class", "listed", "purpose")
+SPELLING_COLUMNS = ("bucket", "asset_class", "listed", "purpose", "target_type", "intensity_metric", "scope",
+                    "sbti_validated")
+TEMPERATURE_METHODS = ("WATS", "TETS", "ECOTS", "ROTS", "MOTS", "AOTS")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,13 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Temperature:
+    """Which weighting the report shows for the temperature rating (the CSV files hold all six)."""
+
+    method: str = "WATS"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run depends on besides its input files."""
 
@@ -60,6 +69,7 @@ class Settings:
     gaps: str = "exclude"  # extension: exclude (contract), strict (error), proxy (sector estimates)
     trajectory: Trajectory = field(default_factory=Trajectory)
     report: Report = field(default_factory=Report)
+    temperature: Temperature = field(default_factory=Temperature)
     columns: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
@@ -128,6 +138,8 @@ SCHEMA: Schema = {
     "columns": text_table('a table of "their name" = "contract name"'),
     "values": {column: text_table('a table of "their spelling" = "contract value"', (str, bool))
                for column in SPELLING_COLUMNS},
+    "temperature": {"method": choice(tuple(method.casefold() for method in TEMPERATURE_METHODS),
+                                     "one of " + ", ".join(TEMPERATURE_METHODS))},
     "rebalance": any_table("a [rebalance] table"),  # read by `portfolio rebalance`, which checks its keys
 }
 
@@ -144,4 +156,6 @@ def settings_from_mapping(data: Mapping[str, Any], source: str) -> Settings:
     values.pop("rebalance", None)
     values["values"] = {column: {key: value.casefold() for key, value in spellings.items()}
                         for column, spellings in values.get("values", {}).items()}
-    return Settings(**{**values, "trajectory": trajectory, "report": Report(**values.pop("report", {}))})
+    temperature = {key: value.upper() for key, value in values.pop("temperature", {}).items()}
+    return Settings(**{**values, "trajectory": trajectory, "report": Report(**values.pop("report", {})),
+                       "temperature": Temperature(**temperature)})

@@ -41,7 +41,7 @@ def _line(figure: go.Figure, x: object, y: object, name: str, hovertext: list[st
                                 hoverinfo=None if hovertext is not None else "skip", **style))
 
 
-def _series_line(figure: go.Figure, values: pd.Series, name: str, hovertext: list[str], **style: object) -> None:
+def series_line(figure: go.Figure, values: pd.Series, name: str, hovertext: list[str], **style: object) -> None:
     """A measured series by date, its line broken wherever two snapshots are more than six months apart.
 
     A straight line across a gap (2019 to 2022 in a book without the years
@@ -128,7 +128,7 @@ def _add_actual(figure: go.Figure, result: Result, metric: str, lang: str) -> No
     words = texts(lang)
     actual = series(result, TARGET_PERIMETER, metric)
     rows = trajectory_rows(result, metric).set_index("as_of")
-    _series_line(figure, actual, words["trace_actual"],
+    series_line(figure, actual, words["trace_actual"],
                  [_point_hover(date, value, metric, rows, lang) for date, value in actual.items()],
                  mode="lines+markers", line={"color": NAVY, "width": 2.5},
                  marker={"size": 5 if len(actual) > 2 else 10}, legendrank=1)  # a lone point must be seen
@@ -259,7 +259,7 @@ def _share_line(figure: go.Figure, shares: pd.Series, amounts: pd.Series | None,
     hovertext = [hover(short_date(date, lang), labelled(name, format_percent(share, lang, 1), lang),
                        *([format_meur(amounts.get(date), lang)] if amounts is not None else []))
                  for date, share in shares.items()]
-    _series_line(figure, shares * 100, name, hovertext, mode="lines+markers", line={"color": color, "width": 2.5},
+    series_line(figure, shares * 100, name, hovertext, mode="lines+markers", line={"color": color, "width": 2.5},
                  marker={"size": 5})
 
 
@@ -291,7 +291,7 @@ def quality_figure(result: Result, floor: float, lang: str) -> go.Figure:
         _reference(figure, list(eligible.index), floor * 100,
                    words["trace_floor"].format(floor=format_percent(floor, lang, 0)), RED)
     score = series(result, TARGET_PERIMETER, "data_quality_score")
-    _series_line(figure, score, words["trace_pcaf"],
+    series_line(figure, score, words["trace_pcaf"],
                  [hover(short_date(date, lang), labelled(words["unit_pcaf"], format_number(v, lang, 2), lang))
                   for date, v in score.items()], mode="lines+markers", yaxis="y2",
                  line={"color": GREY, "dash": "dot"}, marker={"size": 4, "symbol": "square"})

@@ -1,8 +1,8 @@
 """`report.html`: the investment committee's one-file report, rendered from a `Result`.
 
 The page opens with the status sentence (is the footprint on its 2030 path,
-and why did it move), then nine numbered sections. It is one self-contained
-file (inline CSS, plotly.js inlined once, no font, image or script fetched)
+and why did it move), then nine numbered sections (ten with a temperature
+rating). It is one self-contained file (inline CSS, plotly.js inlined once, no font, image or script fetched)
 so that it opens from a USB stick, and it is deterministic: fixed chart ids,
 no clock, the document dated by its latest snapshot, so two renders of one
 `Result` are byte-identical. Rendering only selects and sums the `Result`'s
@@ -22,6 +22,7 @@ from reports.markup import esc
 from reports.sections import (attribution_section, contributors_section, methodology_section, mission_section,
                               pai_section, quality_section, trajectory_section)
 from reports.selections import latest_date
+from reports.temperature_section import temperature_section
 from reports.style import CSS
 
 HEALTH_COMMITMENT = 0.80  # "plus de 80 % de nos participations stratégiques" (mission report 2023)
@@ -41,7 +42,8 @@ def render_html(result: Result, lang: str = "fr", coverage_floor: float = 0.80) 
         mission_section(result, charts, HEALTH_COMMITMENT, lang),
         quality_section(result, charts, coverage_floor, lang),
         pai_section(result, lang),
-        methodology_section(result, lang),
+        temperature_section(result, charts, 9, lang),
+        methodology_section(result, lang, 9 if result.temperature_portfolio is None else 10),
     ])
     date = long_date(latest_date(result), lang)
     footer = words["footer"].format(version=__version__, methodology=METHODOLOGY_VERSION, date=date)

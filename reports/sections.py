@@ -200,8 +200,8 @@ def _provenance(result: Result, lang: str) -> str:
             + f'<h3>{esc(words["inputs_title"])}</h3>{inputs}')
 
 
-def methodology_section(result: Result, lang: str) -> str:
-    """Section 8: formulas with their methodology references, settings, baselines, inputs and versions."""
+def methodology_section(result: Result, lang: str, number: int = 9) -> str:
+    """Section 9 (10 after a temperature section): formulas with their references, settings, inputs and versions."""
     words = texts(lang)
     body = (f'<h3>{esc(words["formulas_title"])}</h3>' + bullets(words[key] for key in FORMULAS)
             + f'<h3>{esc(words["settings_title"])}</h3>' + definitions(_flatten(result.settings.to_dict()))
@@ -209,4 +209,4 @@ def methodology_section(result: Result, lang: str) -> str:
             + f'<h3>{esc(words["versions_title"])}</h3>'
             + paragraph(words["versions"].format(version=__version__,
                                                  methodology=METHODOLOGY_VERSION)))
-    return section("methodology", 9, words["section_methodology"], body)
+    return section("methodology", number, words["section_methodology"], body)

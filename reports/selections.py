@@ -191,8 +191,9 @@ def breakdown(result: Result, date: pd.Timestamp, column: str, group: Callable[[
 
 
 def data_gaps(result: Result, date: pd.Timestamp) -> pd.DataFrame:
-    """The warnings of one snapshot with each line's name and value, largest value first."""
-    warnings = result.warnings[result.warnings["as_of"] == date]
+    """The line gaps of one snapshot (not the issuers' unusable targets) with each line's name and value, largest
+    value first."""
+    warnings = result.warnings[(result.warnings["as_of"] == date) & (result.warnings["holding_id"] != "")]
     lines = result.contributions
     wanted = ["holding_id", "name", VALUE, "record_year", "record_published_on", "scope1_tco2e", "scope2_tco2e",
               "scope3_tco2e", "data_quality", "estimated", "lookthrough_weight"]

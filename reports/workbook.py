@@ -83,6 +83,8 @@ TABLE_SHEETS = (
     TableSheet("projection", by_metric=("projected", "lower_80", "upper_80", "lower_95", "upper_95", "path")),
     TableSheet("contributions", rank_by="financed_emissions_tco2e"),
     TableSheet("warnings"),
+    TableSheet("temperature"),  # company scores; this and the next only when the run was given targets
+    TableSheet("temperature_portfolio"),
 )
 
 
@@ -91,7 +93,8 @@ def write_workbook(result: Result, path: Path, lang: str = "fr", max_rows: int =
     words = labels(lang)
     if max_rows < 3:
         raise ValueError(f"max_rows must leave room for a note, a header and one row; got {max_rows}")
-    tables = [(sheet, getattr(result, sheet.name)) for sheet in TABLE_SHEETS]
+    tables = [(sheet, getattr(result, sheet.name)) for sheet in TABLE_SHEETS
+              if getattr(result, sheet.name) is not None]
     counts = [SheetCount(sheet.name, len(frame), rows_shown(len(frame), max_rows)) for sheet, frame in tables]
     workbook = Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                     "strings_to_formulas": False, "strings_to_urls": False})

@@ -130,7 +130,19 @@ def at_end_2023(result: portfolio.Result) -> pd.DataFrame:
 
 def test_the_sample_ships_and_reads_every_extension_file(result: portfolio.Result) -> None:
     assert set(sample_extensions()) == set(SAMPLE_EXTENSIONS)
-    assert {record.role for record in result.inputs} == {"holdings", "issuers", "funds", "sovereigns", "fx"}
+    assert {record.role for record in result.inputs} == {"holdings", "issuers", "funds", "sovereigns", "fx",
+                                                         "targets"}
+
+
+def test_the_sample_targets_give_a_plausible_temperature(result: portfolio.Result) -> None:
+    """Every snapshot rated; the listed yield book between 1.5 and 3.2 degrees, the default score a large part."""
+    table = result.temperature_portfolio
+    assert len(table) == 216 * table["as_of"].nunique() and table["as_of"].nunique() == 37
+    headline = table[(table["perimeter"] == "listed_yield") & (table["method"] == "WATS")
+                     & (table["scope"] == "S1+S2") & (table["time_frame"] == "mid")]
+    assert headline["temperature_c"].between(1.5, 3.2).all() and headline["default_share"].between(0.3, 0.95).all()
+    reasons = set(result.warnings["reason"])
+    assert {"target_expired", "target_achieved", "target_intensity_metric", "target_beyond_30_years"} <= reasons
 
 
 def test_the_sri_fund_is_looked_through_and_the_territorial_fund_is_not(result: portfolio.Result) -> None:

@@ -110,7 +110,9 @@ def load_run(folder: str | Path, tables: Collection[str] | None = None) -> Resul
     manifest = _manifest(folder)
     frames = {}
     for table in OUTPUT_TABLES:
-        if tables is None or table.frame in tables:
+        if table.optional and not (folder / table.file).is_file():
+            frames[table.frame] = None  # its input was not given to the run
+        elif tables is None or table.frame in tables:
             frames[table.frame] = read_table(folder, table)
         else:
             frames[table.frame] = pd.DataFrame({column: pd.Series(dtype="str" if kind not in (NUMBER,) else "float64")

@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from portfolio._version import METHODOLOGY_VERSION, VERSION
+from portfolio.engine.temperature import METHODOLOGY as TEMPERATURE_METHODOLOGY
 from portfolio.result import Result
+from portfolio.run import REGRESSION_TABLE, regression_table_path
 
 MANIFEST = "manifest.json"
-DEPENDENCIES = ("numpy", "pandas", "pyarrow", "pandera", "openpyxl", "statsmodels", "pyportfolioopt", "plotly")
+DEPENDENCIES = ("numpy", "pandas", "pyarrow", "pandera", "openpyxl", "statsmodels", "pyportfolioopt", "plotly",
+                "xlsxwriter")
 # Keys describing the code that ran rather than the run: a re-run elsewhere may differ there alone.
 ENVIRONMENT_KEYS = ("package_version", "methodology_version", "dependencies")
 
@@ -56,7 +59,7 @@ def build_manifest(result: Result, outputs: Mapping[str, str], copies: Sequence[
     path of its copy in the run folder (None: given as a DataFrame, no copy);
     `stored_snapshots` lists the earlier snapshots taken from the run history.
     """
-    return {
+    document = {
         "package": "portfolio",
         "package_version": VERSION,
         "methodology_version": METHODOLOGY_VERSION,
@@ -71,6 +74,10 @@ def build_manifest(result: Result, outputs: Mapping[str, str], copies: Sequence[
         "stored_snapshots": [dict(entry) for entry in stored_snapshots],
         "outputs": dict(sorted(outputs.items())),
     }
+    if result.temperature is not None:
+        document["temperature"] = {"methodology": TEMPERATURE_METHODOLOGY, "regression_table": REGRESSION_TABLE,
+                                   "regression_table_sha256": sha256_file(regression_table_path())}
+    return document
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

@@ -135,7 +135,8 @@ def write_folder(out: Path, fill: Callable[[Path], None], force: bool = False,
 
 def output_tables(result: Result) -> dict[str, pd.DataFrame]:
     """The run folder's CSV outputs (the declared `OUTPUT_TABLES`), by file name."""
-    return {table.file: getattr(result, table.frame) for table in OUTPUT_TABLES}
+    tables = {table.file: getattr(result, table.frame) for table in OUTPUT_TABLES}
+    return {name: frame for name, frame in tables.items() if frame is not None}
 
 
 def projection_summary(result: Result) -> dict[str, Any]:

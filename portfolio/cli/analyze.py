@@ -37,7 +37,8 @@ warnings.csv, manifest.json (the data contract), and attribution.csv,
 attribution_issuers.csv, drift.csv, projection.csv, projection_summary.json,
 report.html and report.xlsx (unless --no-report); inputs/ (copies of the
 inputs, for `portfolio verify`) and run.json (when, and by which command
-line, the folder was written).
+line, the folder was written). With --targets (and on the bundled sample):
+temperature.csv and temperature_portfolio.csv, the temperature rating.
 
 run history: with --store PATH (an SQLite file, created if needed), earlier
 snapshots recorded there are added to the given holdings (those dated before
@@ -68,6 +69,8 @@ def register(commands: Any, help_line: str) -> None:
     parser.add_argument("--funds", type=Path, metavar="F", help="fund compositions, for look-through")
     parser.add_argument("--sovereigns", type=Path, metavar="F", help="country emissions and GDP, for sovereign bonds")
     parser.add_argument("--fx", type=Path, metavar="F", help="exchange rates, for issuer amounts in other currencies")
+    parser.add_argument("--targets", type=Path, metavar="F",
+                        help="issuers' emission-reduction targets, for the temperature rating (needs --holdings)")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="run folder to create (must be new or empty)")
     parser.add_argument("--force", action="store_true",
@@ -134,6 +137,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser, written: Written) -> int:
     if (args.holdings is None) != (args.issuers is None):
         parser.error("give both --holdings and --issuers, or neither to run on the bundled sample")
+    if args.targets is not None and args.holdings is None:
+        parser.error("--targets needs --holdings and --issuers (the bundled sample brings its own targets)")
     if args.store is not None and args.holdings is None:
         parser.error("--store records real books only: give --holdings and --issuers")
     protected = [path for path in (*(args.holdings or []), args.issuers, args.config, args.funds, args.sovereigns,
@@ -156,7 +161,7 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser, written:
         inputs = MonthlyInputs(args.holdings, []) if store is None else \
             stack.enter_context(monthly_inputs(store, args.holdings, settings))
         result = analyze(inputs.holdings, args.issuers, settings, progress=progress.step, funds=args.funds,
-                         sovereigns=args.sovereigns, fx=args.fx)
+                         sovereigns=args.sovereigns, fx=args.fx, targets=args.targets)
         write_run(result, args.out, force=args.force, extra_writers={} if args.no_report else REPORT_WRITERS,
                   progress=progress.step, stored_snapshots=inputs.stored, protected=protected)
         written.placed = True

@@ -1,0 +1,1 @@
+"""The compute engine: frames in, frames out; no paths, no printing, no drawing."""

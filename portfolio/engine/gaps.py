@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from holdings.problems import InputError, Problem, quote_value
+from portfolio.engine.temperature import TARGET_REASONS
 from portfolio.engine.exposure import (GAP_REASONS, MISSING_EVIC, MISSING_ISSUER_ID, MISSING_REVENUE, MISSING_SCOPE,
                                 NO_RECORD_REASON, gap_masks)
 
@@ -118,5 +119,5 @@ def sort_warnings(warnings: pd.DataFrame) -> pd.DataFrame:
 def count_by_reason(warnings: pd.DataFrame) -> dict[str, int]:
     """How many warnings of each reason, in a fixed order, for the stderr summary."""
     counts = warnings["reason"].value_counts()
-    order = [*GAP_REASONS, FUND_WEIGHTS_INCOMPLETE, MISSING_BASELINE, NO_PROJECTION]
+    order = [*GAP_REASONS, FUND_WEIGHTS_INCOMPLETE, MISSING_BASELINE, NO_PROJECTION, *TARGET_REASONS]
     return {reason: int(counts[reason]) for reason in order if reason in counts}

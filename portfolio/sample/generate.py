@@ -59,10 +59,15 @@ that the levels come out close to 1 (1.08 to 1.13): the calibration corrects,
 it does not invent the trend. Between year ends the footprint moves with each
 spring's publications, market moves and trades.
 
+The temperature rating's inputs (ISIC codes, market capitalisation and
+total assets in `issuers.csv`, and `targets.csv`) are drawn after the
+calibration from their own stream, so they change no carbon figure (see
+`portfolio.sample.climate_targets`).
+
 How to regenerate. `python -m portfolio.sample.generate` rewrites
 `holdings.csv` (French back-office style: `;`, decimal comma, DD/MM/YYYY,
-UTF-8 with BOM), `issuers.csv`, `funds.csv`, `sovereigns.csv` and `fx.csv`
-(`,`, `.`, ISO dates) beside this file and prints the calibrated figures;
+UTF-8 with BOM), `issuers.csv`, `funds.csv`, `sovereigns.csv`, `fx.csv` and
+`targets.csv` (`,`, `.`, ISO dates) beside this file and prints the calibrated figures;
 `pytest tests/test_sample.py` checks them. The output is byte-for-byte
 deterministic: numpy Generators spawned from one fixed seed (one stream per
 part of the book), no clock, no hash order.
@@ -79,13 +84,14 @@ import pandas as pd
 
 from esg_scores.fx import closing_rate, mean_rate
 from portfolio.engine.metrics import metric_series, perimeter_masks
+from portfolio.sample.climate_targets import COMPANY_VALUE_COLUMNS, sample_targets, targets_csv, with_company_values
 from portfolio.run import SAMPLE_EXTENSIONS, SAMPLE_HOLDINGS, SAMPLE_ISSUERS, analyze
 
 SEED = 20231231
 # Streams are spawned by position: new parts of the book append theirs, the earlier ones keep their draws.
-STREAMS = ("issuers", "records", "gaps", "trades", "market", "strategic", "funds", "sovereigns")
+STREAMS = ("issuers", "records", "gaps", "trades", "market", "strategic", "funds", "sovereigns", "temperature")
 SAMPLE_FILES = (SAMPLE_HOLDINGS, SAMPLE_ISSUERS, SAMPLE_EXTENSIONS["funds"], SAMPLE_EXTENSIONS["sovereigns"],
-                SAMPLE_EXTENSIONS["fx"])
+                SAMPLE_EXTENSIONS["fx"], SAMPLE_EXTENSIONS["targets"])
 FIRST_MONTH_END = pd.Timestamp("2019-12-31")
 MONTHS = 61  # month ends from 2019-12-31 (index 0) to 2024-12-31 (index 60)
 FIRST_WRITTEN_MONTH = 25  # 2022-01-31; index 0 (the baseline) is written too
@@ -115,7 +121,7 @@ HOLDINGS_COLUMNS = ["as_of", "holding_id", "issuer_id", "bucket", "asset_class",
                     "name", "fund_id", "purpose"]
 ISSUER_COLUMNS = ["issuer_id", "year", "published_on", "scope1_tco2e", "scope2_tco2e", "scope3_tco2e",
                   "evic_eur", "revenue_eur", "currency", "evic", "revenue", "data_quality", "sector", "source",
-                  "esg_score", "name"]
+                  "esg_score", "name", *COMPANY_VALUE_COLUMNS]
 FUND_COLUMNS = ["fund_id", "as_of", "issuer_id", "asset_class", "weight"]
 SOVEREIGN_COLUMNS = ["country", "year", "published_on", "emissions_tco2e", "gdp_ppp_eur", "gdp_eur"]
 FX_COLUMNS = ["date", "currency", "eur_per_unit"]
@@ -951,42 +957,39 @@ def holdings_csv(holdings: pd.DataFrame) -> bytes:
     return text.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def issuers_csv(records: pd.DataFrame) -> bytes:
-    """The issuer file: `,`, `.` decimals, ISO dates, UTF-8, rows by issuer, year, publication."""
-    records = records.sort_values(["issuer_id", "year", "published_on"], na_position="first", ignore_index=True)
-    text = records[ISSUER_COLUMNS].copy()
-    text["published_on"] = records["published_on"].dt.strftime("%Y-%m-%d").fillna("")
-    for scope in SCOPES:
-        text[scope] = plain_number(records[scope], 1)
-    for column in AMOUNTS:
-        text[column] = plain_number(records[column], 0)
-    text["esg_score"] = plain_number(records["esg_score"], 1)
+def plain_csv(frame: pd.DataFrame, columns: list[str], dates: tuple[str, ...] = (),
+              decimals: dict[str, int] | None = None) -> bytes:
+    """A reference file as vendors send it: `,`, `.` decimals, ISO dates, UTF-8, `\n`; empty cells when missing."""
+    text = frame[columns].copy()
+    for column in dates:
+        text[column] = frame[column].dt.strftime("%Y-%m-%d").fillna("")
+    for column, places in (decimals or {}).items():
+        text[column] = plain_number(frame[column], places)
     return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def issuers_csv(records: pd.DataFrame) -> bytes:
+    """The issuer file, rows by issuer, year, publication; tonnes to 0.1, euros whole."""
+    records = records.sort_values(["issuer_id", "year", "published_on"], na_position="first", ignore_index=True)
+    decimals = {**dict.fromkeys(SCOPES, 1), **dict.fromkeys(AMOUNTS, 0), "esg_score": 1,
+                "market_cap_eur": 0, "total_assets_eur": 0}
+    return plain_csv(records, ISSUER_COLUMNS, ("published_on",), decimals)
 
 
 def funds_csv(compositions: pd.DataFrame) -> bytes:
-    """The look-through file: `,`, `.`, ISO dates, rows by fund, date, then the manager's line order."""
-    text = compositions[FUND_COLUMNS].copy()
-    text["as_of"] = compositions["as_of"].dt.strftime("%Y-%m-%d")
-    text["weight"] = plain_number(compositions["weight"], 6)
-    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The look-through file, rows by fund, date, then the manager's line order; weights to 6 decimals."""
+    return plain_csv(compositions, FUND_COLUMNS, ("as_of",), {"weight": 6})
 
 
 def sovereigns_csv(countries: pd.DataFrame) -> bytes:
-    """The country file: `,`, ISO dates, tonnes and euros as whole numbers."""
-    text = countries[SOVEREIGN_COLUMNS].copy()
-    text["published_on"] = countries["published_on"].dt.strftime("%Y-%m-%d")
-    for column in ("emissions_tco2e", "gdp_ppp_eur", "gdp_eur"):
-        text[column] = plain_number(countries[column], 0)
-    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The country file: tonnes and euros as whole numbers."""
+    return plain_csv(countries, SOVEREIGN_COLUMNS, ("published_on",),
+                     dict.fromkeys(("emissions_tco2e", "gdp_ppp_eur", "gdp_eur"), 0))
 
 
 def fx_csv(rates: pd.DataFrame) -> bytes:
-    """The rate file: `,`, ISO dates, EUR per unit with six decimals."""
-    text = rates[FX_COLUMNS].copy()
-    text["date"] = rates["date"].dt.strftime("%Y-%m-%d")
-    text["eur_per_unit"] = plain_number(rates["eur_per_unit"], 6)
-    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The rate file: EUR per unit with six decimals."""
+    return plain_csv(rates, FX_COLUMNS, ("date",), {"eur_per_unit": 6})
 
 
 def random_streams() -> dict[str, np.random.Generator]:
@@ -996,7 +999,7 @@ def random_streams() -> dict[str, np.random.Generator]:
 
 
 def build_sample() -> dict[str, bytes]:
-    """The calibrated sample book: file name -> bytes, for the five files of `SAMPLE_FILES`."""
+    """The calibrated sample book: file name -> bytes, for the six files of `SAMPLE_FILES`."""
     rngs = random_streams()
     universe = issuer_universe(rngs["issuers"], rngs["gaps"])
     rates = fx_rates()
@@ -1006,8 +1009,11 @@ def build_sample() -> dict[str, bytes]:
     compositions = fund_compositions(universe, rngs["funds"])
     countries = sovereign_records(rates, rngs["sovereigns"])
     extensions = {"funds": compositions, "sovereigns": countries, "fx": rates}
-    contents = (holdings_csv(holdings), issuers_csv(calibrate_emissions(holdings, records, extensions)),
-                funds_csv(compositions), sovereigns_csv(countries), fx_csv(rates))
+    calibrated = with_company_values(calibrate_emissions(holdings, records, extensions), universe,
+                                     rngs["temperature"])
+    targets = sample_targets(universe, calibrated, rngs["temperature"])
+    contents = (holdings_csv(holdings), issuers_csv(calibrated), funds_csv(compositions), sovereigns_csv(countries),
+                fx_csv(rates), targets_csv(targets))
     return dict(zip(SAMPLE_FILES, contents))
 
 
