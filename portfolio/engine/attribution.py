@@ -37,7 +37,7 @@ class IssuerPanel:
     """
 
     dates: pd.DatetimeIndex
-    issuers: np.ndarray
+    issuers: pd.api.extensions.ExtensionArray  # text, converted once (not once per comparison)
     value: np.ndarray
     covered: np.ndarray
     emissions: np.ndarray
@@ -66,7 +66,7 @@ def issuer_panel(contributions: pd.DataFrame) -> IssuerPanel:
     emissions[cell] = lines["emissions_tco2e"].to_numpy(float)
     evic[cell] = lines["evic_eur"].to_numpy(float)
     evic[~(evic > 0)] = np.nan  # 0 means unknown (contract): never divide by it
-    return IssuerPanel(dates, np.asarray(issuers, dtype=object), value.reshape(shape),
+    return IssuerPanel(dates, pd.array(np.asarray(issuers, dtype=object), dtype="str"), value.reshape(shape),
                        (held & (uncovered_lines == 0)).reshape(shape), emissions.reshape(shape), evic.reshape(shape))
 
 
@@ -118,10 +118,11 @@ def attribute_change(panel: IssuerPanel, start: pd.Timestamp,
         "coverage": (f1 - f1_kept) + (f0_kept - f0),
         TOTAL_EFFECT: f1 - f0,
     }
-    by_issuer = pd.DataFrame({"issuer_id": panel.issuers, "allocation": allocation, "emissions": emissions,
-                              "evic": evic, "coverage": direct})
-    by_issuer["total"] = allocation + emissions + evic + direct
-    return effects, by_issuer[by_issuer[["allocation", "emissions", "evic", "coverage"]].ne(0).any(axis=1)]
+    moved = (allocation != 0) | (emissions != 0) | (evic != 0) | (direct != 0)  # NaN counts as moved
+    by_issuer = pd.DataFrame({"issuer_id": panel.issuers[moved], "allocation": allocation[moved],
+                              "emissions": emissions[moved], "evic": evic[moved], "coverage": direct[moved]})
+    by_issuer["total"] = allocation[moved] + emissions[moved] + evic[moved] + direct[moved]
+    return effects, by_issuer
 
 
 def comparison_pairs(dates: list[pd.Timestamp], baseline: pd.Timestamp,
@@ -164,9 +165,10 @@ def compute_attribution(contributions: pd.DataFrame, baseline: pd.Timestamp,
         effects, by_issuer = attribute_change(panel, start, end)
         for effect, value in effects.items():
             effect_rows.append((start, end, kind, effect, value))
-        ranked = by_issuer.reindex(by_issuer["total"].abs().sort_values(ascending=False, kind="stable").index)
-        ranked = ranked.head(top).assign(from_date=start, to_date=end, kind=kind,
-                                         rank=np.arange(1, min(top, len(ranked)) + 1))
+        # largest |total| first, ties in issuer order, empty totals last (as a stable descending sort_values)
+        order = np.argsort(-np.abs(by_issuer["total"].to_numpy()), kind="stable")[:top]
+        ranked = by_issuer.iloc[order].assign(from_date=start, to_date=end, kind=kind,
+                                              rank=np.arange(1, len(order) + 1))
         issuer_parts.append(ranked)
     attribution = pd.DataFrame(effect_rows, columns=["from_date", "to_date", "kind", "effect", "value"])
     issuer_columns = ["from_date", "to_date", "kind", "rank", "issuer_id", "allocation", "emissions", "evic",

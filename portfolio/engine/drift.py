@@ -40,10 +40,11 @@ def _footprint_driver(effects: pd.DataFrame) -> tuple[str, float, str]:
     return driver, values[driver], f"{lead}: {DRIVER_WORDS[driver]} {values[driver]:+.2f} tCO2e/MEUR on the footprint"
 
 
-def _emissions_driver(metrics: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tuple[str, float, str]:
+def _emissions_driver(series_of: dict[str, pd.Series], start: pd.Timestamp,
+                      end: pd.Timestamp) -> tuple[str, float, str]:
     changes = {}
     for metric, label in ((COVERED_VALUE, "covered value"), (FOOTPRINT, "footprint")):
-        series = metric_series(metrics, TRAJECTORY_PERIMETER, metric)
+        series = series_of[metric]
         before, after = series.get(start, np.nan), series.get(end, np.nan)
         changes[label] = after / before - 1 if before and before > 0 else np.nan
     known = {key: float(np.log1p(value)) for key, value in changes.items() if pd.notna(value)}
@@ -59,6 +60,7 @@ def explain_drift(trajectory: pd.DataFrame, attribution: pd.DataFrame, metrics: 
     """`drift.csv`: each flagged trajectory row with its gap and largest recent driver."""
     flagged = trajectory[trajectory["flag"].fillna(False).astype(bool)]
     recent = attribution[(attribution["kind"] == "previous") & attribution["effect"].isin(EFFECTS)]
+    series_of = {metric: metric_series(metrics, TRAJECTORY_PERIMETER, metric) for metric in (COVERED_VALUE, FOOTPRINT)}
     rows = []
     for row in flagged.itertuples(index=False):
         effects = recent[recent["to_date"] == row.as_of]
@@ -69,7 +71,7 @@ def explain_drift(trajectory: pd.DataFrame, attribution: pd.DataFrame, metrics: 
         if len(effects):
             since = effects["from_date"].iloc[0]
             if row.metric == EMISSIONS:
-                driver, driver_value, words = _emissions_driver(metrics, since, row.as_of)
+                driver, driver_value, words = _emissions_driver(series_of, since, row.as_of)
             else:
                 driver, driver_value, words = _footprint_driver(effects)
             reason += f"; since {since:%Y-%m-%d}, {words}"
