@@ -11,15 +11,17 @@ from pathlib import Path
 
 from portfolio.audit.rundir import Writer
 from portfolio.result import Result
-from reports.html import write_html
-from reports.workbook import write_workbook
 
 
 def _html(result: Result, path: Path) -> None:
+    from reports.html import write_html  # imported here: `--no-report` runs never load the renderers
+
     write_html(result, path, result.settings.report.lang, result.settings.report.coverage_floor)
 
 
 def _workbook(result: Result, path: Path) -> None:
+    from reports.workbook import write_workbook
+
     write_workbook(result, path, result.settings.report.lang)
 
 
