@@ -22,24 +22,34 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 NEEDS_QUOTES = r'[",\r\n]'
-SPECIAL_BYTES = np.frombuffer(b'",\r\n', dtype=np.uint8)
+SPECIAL_BYTES = np.isin(np.arange(256), np.frombuffer(b'",\r\n', dtype=np.uint8))  # byte -> needs quotes
 QUOTE, COMMA, NEWLINE, NOTHING = (pa.scalar(text, pa.large_string()) for text in ('"', ",", "\n", ""))
-CHUNK_ROWS = 1 << 20
+CHUNK_ROWS = 1 << 17  # rows rendered at once: Arrow's joins slow down on longer arrays
 THREADS = 2
+DISTINCT_FROM = 1 << 16  # longer text columns are quoted per distinct value (names repeat across snapshots)
 
 
 def _needs_any_quotes(text: pa.Array) -> bool:
-    """Whether any cell holds a quote, comma, CR or LF: one pass over the raw bytes."""
+    """Whether any cell holds a quote, comma, CR or LF: one pass over the raw bytes of these cells only.
+
+    A slice of an Arrow array shares its parent's data buffer: only the
+    slice's byte range (from its offsets) is scanned.
+    """
     data = text.buffers()[2]
     if data is None:
         return False
-    return bool(np.isin(np.frombuffer(data, dtype=np.uint8), SPECIAL_BYTES).any())
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64 if pa.types.is_large_string(text.type) else np.int32)
+    first, last = offsets[text.offset], offsets[text.offset + len(text)]
+    return bool(SPECIAL_BYTES[np.frombuffer(data, dtype=np.uint8)[first:last]].any())
 
 
 def _quoted(text: pa.Array) -> pa.Array:
-    """Quote only the cells that need it, doubling inner quotes."""
+    """Quote only the cells that need it, doubling inner quotes (each distinct text quoted once)."""
     if not _needs_any_quotes(text):
         return text
+    if len(text) > DISTINCT_FROM:
+        encoded = pc.dictionary_encode(text)
+        return pc.take(_quoted(encoded.dictionary), encoded.indices)
     needs = pc.match_substring_regex(text, NEEDS_QUOTES)
     wrapped = pc.binary_join_element_wise(QUOTE, pc.replace_substring(text, '"', '""'), QUOTE, NOTHING)
     return pc.if_else(needs, wrapped, text)
@@ -71,9 +81,9 @@ def _to_arrow(frame: pd.DataFrame) -> list[pa.Array]:
     return arrays
 
 
-def _lines(arrays: list[pa.Array], pool: ThreadPoolExecutor) -> pa.Array:
+def _lines(frame: pd.DataFrame) -> pa.Array:
     """Each row's cells joined by commas, the line end added to the last cell (not a second pass over lines)."""
-    columns = list(pool.map(_as_text, arrays))
+    columns = [_as_text(array) for array in _to_arrow(frame)]
     last = pc.binary_join_element_wise(columns[-1], NOTHING, NEWLINE)
     return pc.binary_join_element_wise(*columns[:-1], last, COMMA) if len(columns) > 1 else last
 
@@ -90,8 +100,8 @@ def write_csv(frame: pd.DataFrame, handle: BinaryIO, chunk_rows: int = CHUNK_ROW
     header = _quoted(pa.array([str(c) for c in frame.columns], type=pa.large_string())).to_pylist()
     handle.write((",".join(header) + "\n").encode("utf-8"))
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        for start in range(0, len(frame), chunk_rows):
-            lines = _lines(_to_arrow(frame.iloc[start:start + chunk_rows]), pool)
+        chunks = (frame.iloc[start:start + chunk_rows] for start in range(0, len(frame), chunk_rows))
+        for lines in pool.map(_lines, chunks):  # in order; the threads render the next chunks meanwhile
             handle.write(_concatenated(lines.cast(pa.large_string())))
 
 
