@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from esg_scores import NO_RECORD, SCOPE_COLUMNS
 from portfolio.engine.proxies import estimate, sector_averages
@@ -222,7 +223,7 @@ def gap_masks(contributions: pd.DataFrame, scopes: Sequence[int],
 
 
 def _reasons(frame: pd.DataFrame, has_record: np.ndarray, looked_through: pd.Series | None,
-             scopes: Sequence[int]) -> np.ndarray:
+             scopes: Sequence[int]) -> pd.api.extensions.ExtensionArray:
     """`|`-joined reasons a line is uncovered, empty when covered; built once per distinct combination."""
     covered = frame["covered"].to_numpy()
     masks = {reason: mask & ~covered for reason, mask in gap_masks(frame, scopes, has_record).items()}
@@ -238,4 +239,7 @@ def _reasons(frame: pd.DataFrame, has_record: np.ndarray, looked_through: pd.Ser
         for combination in np.unique(bits).tolist()
     }
     codes, uniques = pd.factorize(bits)
-    return np.array([labels[u] for u in uniques.tolist()], dtype=object)[codes]
+    # text taken from the few distinct labels in Arrow: no Python string object per line
+    text = pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)),
+                                          pa.array([labels[u] for u in uniques.tolist()], pa.large_string()))
+    return pd.array(text.cast(pa.large_string()), dtype="str")
