@@ -115,7 +115,7 @@ def load_run(folder: str | Path, tables: Collection[str] | None = None) -> Resul
         elif tables is None or table.frame in tables:
             frames[table.frame] = read_table(folder, table)
         else:
-            frames[table.frame] = pd.DataFrame({column: pd.Series(dtype="str" if kind not in (NUMBER,) else "float64")
+            frames[table.frame] = pd.DataFrame({column: pd.Series(dtype="float64" if kind == NUMBER else "str")
                                                 for column, kind in table.columns.items()})
     try:
         settings = settings_from_mapping(manifest["settings"], str(folder / MANIFEST))
