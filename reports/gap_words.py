@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portfolio import Result
+from portfolio import Result, names
 from reports.i18n import short_date, texts
 from reports.numbers import format_number, format_percent
 from reports.readings import lower_first
@@ -47,7 +47,7 @@ def notice_detail(result: Result, reason: str, detail: str, lang: str) -> str:
     words = texts(lang)
     date = pd.Timestamp(result.settings.trajectory.baseline_date)
     snapshots = set(pd.to_datetime(result.metrics["as_of"]))
-    for metric in ("carbon_footprint_tco2e_per_meur", "financed_emissions_tco2e"):
+    for metric in names.TRAJECTORY_METRICS:
         if metric in detail:
             name = lower_first(words[f"metric_{metric}"])
             break

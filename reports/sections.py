@@ -14,6 +14,7 @@ import json
 import pandas as pd
 
 from portfolio import METHODOLOGY_VERSION, Result, __version__
+from portfolio import names as n
 from reports.charts import (breakdown_figure, emitters_figure, mission_figure, movers_figure, quality_figure,
                             trajectory_figure, waterfall_figure)
 from reports.embed import ChartWriter
@@ -28,9 +29,8 @@ from reports.selections import (EMISSIONS, FOOTPRINT, VALUE, breakdown, coverage
                                 latest_change, latest_date, pai_table, run_notices, top_emitters)
 
 GAP_ROWS_SHOWN = 200
-PERIMETER_ORDER = ("total", "yield", "listed_yield", "strategic")
-PAI_COLUMNS = (("financed_emissions_tco2e", 0), ("carbon_footprint_sfdr_tco2e_per_meur", 1),
-               ("ghg_intensity_sfdr_tco2e_per_meur_revenue", 1))
+PERIMETER_ORDER = (n.TOTAL, n.YIELD, n.LISTED_YIELD, n.STRATEGIC)
+PAI_COLUMNS = ((n.EMISSIONS, 0), (n.FOOTPRINT_SFDR, 1), (n.INTENSITY_SFDR, 1))  # metric, decimals
 FORMULAS = ("formula_coverage", "formula_financed", "formula_footprint", "formula_coverage_ratio", "formula_shares",
             "formula_path", "formula_attribution", "formula_pai")
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from portfolio import METHODOLOGY_VERSION, __version__ as VERSION
+from portfolio import names as n
 from reports.cards import path_badge
 from reports.i18n import metric_unit, texts
 from reports.selections import path_position
@@ -131,19 +132,17 @@ class Headline:
 
 # the cards of the HTML report, in their order, each card's main figure then the figures of its lines
 HEADLINES = (
-    Headline("metric_carbon_footprint_tco2e_per_meur", "listed_yield", "carbon_footprint_tco2e_per_meur", "M4.5, M6",
-             against="path"),
-    Headline("metric_financed_emissions_tco2e", "listed_yield", "financed_emissions_tco2e", "M4.3, M6",
-             against="path"),
-    Headline("card_health", "strategic", "health_share", "M4.10", against="commitment"),
-    Headline("health_value", "strategic", "health_value_eur", "M4.10"),
-    Headline("strategic_value", "strategic", "value_eur", "M4.1"),
-    Headline("card_territorial", "yield", "territorial_share", "M4.11"),
-    Headline("territorial_value", "yield", "territorial_value_eur", "M4.11"),
-    Headline("yield_value", "yield", "value_eur", "M4.1"),
-    Headline("card_coverage", "listed_yield", "coverage_eligible_ratio", "M4.2"),
-    Headline("coverage_value", "listed_yield", "coverage_ratio", "M4.2"),
-    Headline("pcaf", "listed_yield", "data_quality_score", "M4.9"),
+    Headline(f"metric_{n.FOOTPRINT}", n.LISTED_YIELD, n.FOOTPRINT, "M4.5, M6", against="path"),
+    Headline(f"metric_{n.EMISSIONS}", n.LISTED_YIELD, n.EMISSIONS, "M4.3, M6", against="path"),
+    Headline("card_health", n.STRATEGIC, n.HEALTH_SHARE, "M4.10", against="commitment"),
+    Headline("health_value", n.STRATEGIC, n.HEALTH_VALUE, "M4.10"),
+    Headline("strategic_value", n.STRATEGIC, n.VALUE, "M4.1"),
+    Headline("card_territorial", n.YIELD, n.TERRITORIAL_SHARE, "M4.11"),
+    Headline("territorial_value", n.YIELD, n.TERRITORIAL_VALUE, "M4.11"),
+    Headline("yield_value", n.YIELD, n.VALUE, "M4.1"),
+    Headline("card_coverage", n.LISTED_YIELD, n.COVERAGE_ELIGIBLE, "M4.2"),
+    Headline("coverage_value", n.LISTED_YIELD, n.COVERAGE, "M4.2"),
+    Headline("pcaf", n.LISTED_YIELD, n.DATA_QUALITY, "M4.9"),
 )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portfolio.engine.kernel import attributed
+from portfolio.engine.kernel import attributed, share
 
 ALL_SECTORS = "*"
 REVENUE_BASED_SCORE = 4
@@ -39,11 +39,10 @@ def sector_averages(reported: pd.DataFrame) -> pd.DataFrame:
         revenue=rows["revenue"].where(with_revenue, 0.0),
     ).groupby(["as_of", "sector"], sort=True)
     sums = grouped[["emissions", "evic", "emissions_with_revenue", "revenue"]].sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return pd.DataFrame({
-            "per_revenue": np.where(sums["revenue"] > 0, sums["emissions_with_revenue"] / sums["revenue"], np.nan),
-            "per_evic": np.where(sums["evic"] > 0, sums["emissions"] / sums["evic"], np.nan),
-        }, index=sums.index)
+    return pd.DataFrame({
+        "per_revenue": share(sums["emissions_with_revenue"].to_numpy(), sums["revenue"].to_numpy()),
+        "per_evic": share(sums["emissions"].to_numpy(), sums["evic"].to_numpy()),
+    }, index=sums.index)
 
 
 def estimate(candidates: pd.DataFrame, averages: pd.DataFrame) -> pd.DataFrame:
