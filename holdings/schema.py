@@ -1,12 +1,13 @@
-"""Declared table schemas: one `TableSchema` per input, checked with pandera.
+"""Declared table schemas: one `TableSchema` per input, checked column by column and rule by rule.
 
 A schema is a list of `Field`s (name, kind, presence, emptiness, allowed
 values) plus row `Rule`s that involve several columns. Validation runs in two
 stages because a typed frame cannot hold an unreadable cell: first each column
-is converted (`holdings.coerce`), unreadable cells becoming problems; then the
-typed frame goes through the pandera schema built from the same declaration,
-whose failure cases become problems too. Every problem names the file, the
-row (header = row 1), the column, the raw value and what was expected.
+is converted (`holdings.coerce`), unreadable cells becoming problems; then
+each rule of the declaration (allowed values, identifiers, bounds, checks
+across columns) runs once over the whole typed frame, a vectorised mask whose
+failing rows become problems too. Every problem names the file, the row
+(header = row 1), the column, the raw value and what was expected.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from holdings import coerce
 from holdings.problems import InputError, Problem, quote_value
@@ -117,7 +117,7 @@ def validate(raw: RawTable, schema: TableSchema, spellings: Mapping[str, Mapping
         for position in np.flatnonzero(bad):
             expected = AMBIGUOUS_NUMBER if ambiguous[position] else spec.expected()
             problems.append(_problem(raw, position, spec.name, expected, blank_ok=spec.nullable))
-    problems.extend(_pandera_problems(raw, schema, typed_frame, unreadable))
+    problems.extend(_rule_problems(raw, schema, typed_frame, unreadable))
     if problems:
         order = {name: i for i, name in enumerate(schema.names)}
         problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
@@ -193,51 +193,36 @@ def _problem(raw: RawTable, position: int, column: str, expected: str, blank_ok:
     return Problem(raw.source, position + FIRST_DATA_ROW, column, got, expected)
 
 
-def _pandera_schema(schema: TableSchema) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
-    """Build the pandera schema; each check is named so its failures map back to a rule."""
-    rules: dict[str, Rule] = {}
-    columns = {}
+def declared_rules(schema: TableSchema) -> list[Rule]:
+    """Every rule the declaration implies: allowed values and tags, safe identifiers, field and table rules."""
+    rules: list[Rule] = []
     for spec in schema.fields:
-        if spec.kind in ("enum", "tags"):
+        if spec.kind == "enum":
             allowed = set(spec.allowed)
-            if spec.kind == "enum":
-                rule = Rule(spec.name, spec.expected(), lambda f, c=spec.name, a=allowed: f[c].isin(a) | (f[c] == ""))
-            else:
-                rule = Rule(spec.name, spec.expected(),
-                            lambda f, c=spec.name, a=allowed | {""}: coerce.by_distinct_value(
-                                f[c], lambda v: set(v.split("|")) <= a).astype(bool))
-            rules[f"rule{len(rules)}"] = rule
+            rules.append(Rule(spec.name, spec.expected(),
+                              lambda f, c=spec.name, a=allowed: f[c].isin(a) | (f[c] == "")))
+        elif spec.kind == "tags":
+            allowed = set(spec.allowed) | {""}
+            rules.append(Rule(spec.name, spec.expected(), lambda f, c=spec.name, a=allowed: coerce.by_distinct_value(
+                f[c], lambda v: set(v.split("|")) <= a).astype(bool)))
         if spec.kind == "id":  # the contract: an identifier a spreadsheet would run as a formula is an input error
-            rules[f"rule{len(rules)}"] = Rule(spec.name, IDENTIFIER,
-                                              lambda f, c=spec.name: ~coerce.formula_like_identifier(f[c]))
-        for rule in spec.rules:
-            rules[f"rule{len(rules)}"] = rule
-        columns[spec.name] = pa.Column(nullable=True, coerce=False)
-    for rule in schema.rules:
-        rules[f"rule{len(rules)}"] = rule
-    frame_checks = [pa.Check(lambda f, r=rule: r.holds(f).fillna(True).astype(bool), name=key)
-                    for key, rule in rules.items()]
-    return pa.DataFrameSchema(columns, checks=frame_checks, strict=False), rules
+            rules.append(Rule(spec.name, IDENTIFIER, lambda f, c=spec.name: ~coerce.formula_like_identifier(f[c])))
+        rules.extend(spec.rules)
+    rules.extend(schema.rules)
+    return rules
 
 
-def _pandera_problems(raw: RawTable, schema: TableSchema, typed: pd.DataFrame,
-                      unreadable: list[tuple[Field, np.ndarray]]) -> list[Problem]:
-    """Run the pandera schema on the typed frame; skip cells already reported as unreadable."""
-    pandera_schema, rules = _pandera_schema(schema)
-    try:
-        pandera_schema.validate(typed, lazy=True)
-        return []
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
+def _rule_problems(raw: RawTable, schema: TableSchema, typed: pd.DataFrame,
+                   unreadable: list[tuple[Field, np.ndarray]]) -> list[Problem]:
+    """Rows where a declared rule fails (an empty result of a rule passes); cells already unreadable are skipped."""
     already = {spec.name: bad for spec, bad in unreadable}
     problems = []
-    failing = cases[cases["check"].isin(list(rules))][["check", "index"]].drop_duplicates()
-    for key, index in failing.itertuples(index=False):
-        rule = rules[key]
-        position = typed.index.get_loc(index)
-        if already.get(rule.column, np.zeros(0))[position:position + 1].any():
-            continue
-        problems.append(_problem(raw, position, rule.column, rule.expected))
+    for rule in declared_rules(schema):
+        fails = ~rule.holds(typed).fillna(True).to_numpy(dtype=bool)
+        skipped = already.get(rule.column)
+        if skipped is not None:
+            fails &= ~np.asarray(skipped, dtype=bool)
+        problems.extend(_problem(raw, position, rule.column, rule.expected) for position in np.flatnonzero(fails))
     return problems
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portfolio.engine.projection import monthly_log_series, project
+from portfolio.engine.projection import fit_forecast, monthly_log_series, project
 from portfolio.settings import Trajectory
 
 SETTINGS = Trajectory()
@@ -69,3 +69,38 @@ def test_gaps_are_missing_months_not_a_line() -> None:
 
 def test_fewer_than_six_snapshots_give_no_projection() -> None:
     assert project(series(np.full(len(DATES), 80.0))[:5], "m", 100.0, SETTINGS) is None
+
+
+def test_hand_computed_fit_on_a_short_series_with_a_gap() -> None:
+    # ln values 0, 0.1 (2 months later), 0.1, 0.3, 0.2, 0.4 at months 0, 2, 3, 4, 5, 6 of the grid
+    dates = pd.DatetimeIndex(["2024-01-31", "2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30", "2024-07-31"])
+    log_values = np.array([0.0, 0.1, 0.1, 0.3, 0.2, 0.4])
+    fit = fit_forecast(monthly_log_series(series(np.exp(log_values), dates)), 2)
+    # drift: (0.4 - 0) / 6 months; shocks: changes minus drift x months, squared over months, over 6 - 2 = 4
+    drift = 0.4 / 6
+    changes, months = np.array([0.1, 0.0, 0.2, -0.1, 0.2]), np.array([2, 1, 1, 1, 1])
+    variance = np.sum((changes - drift * months) ** 2 / months) / 4
+    assert fit.drift == pytest.approx(drift, rel=1e-12)
+    assert fit.shock_sd == pytest.approx(np.sqrt(variance), rel=1e-12)
+    assert fit.mean == pytest.approx([0.4 + drift, 0.4 + 2 * drift], rel=1e-12)
+    # h months ahead: s^2 (h + h^2 / 6), the second term being the drift's uncertainty over 6 months
+    assert fit.sd == pytest.approx(np.sqrt(variance * np.array([1 + 1 / 6, 2 + 4 / 6])), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_closed_form_is_the_statsmodels_state_space_maximum(seed: int) -> None:
+    # the same model, exact diffuse likelihood maximised by statsmodels' optimiser over the Kalman filter,
+    # on a path with a two-year gap as in the sample
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    rng = np.random.default_rng(seed)
+    log_values = np.log(400) + np.cumsum(np.log(0.93) / 12 + rng.normal(0, 0.015, 61))
+    log_values[1:25] = np.nan
+    model = UnobservedComponents(log_values, level="random walk with drift", use_exact_diffuse=True)
+    fitted = model.fit(disp=False, maxiter=200)
+    expected = fitted.get_forecast(72)
+    fit = fit_forecast(log_values, 72)
+    assert fit.mean == pytest.approx(np.asarray(expected.predicted_mean), abs=1e-12)
+    # the optimiser stops at a tolerance; the closed form is the maximum itself, never below it
+    assert model.loglike([fit.shock_sd ** 2]) >= fitted.llf - 1e-9
+    assert fit.sd == pytest.approx(np.sqrt(np.asarray(expected.var_pred_mean)), rel=1e-3)

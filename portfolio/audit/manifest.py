@@ -24,8 +24,7 @@ from portfolio.result import Result
 from portfolio.run import REGRESSION_TABLE, regression_table_path
 
 MANIFEST = "manifest.json"
-DEPENDENCIES = ("numpy", "pandas", "pyarrow", "pandera", "openpyxl", "statsmodels", "pyportfolioopt", "plotly",
-                "xlsxwriter")
+DEPENDENCIES = ("numpy", "pandas", "pyarrow", "openpyxl", "pyportfolioopt", "plotly", "xlsxwriter")
 # Keys describing the code that ran rather than the run: a re-run elsewhere may differ there alone.
 ENVIRONMENT_KEYS = ("package_version", "methodology_version", "dependencies")
 
