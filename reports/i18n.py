@@ -237,9 +237,10 @@ FR: dict[str, str] = {
     "versions": "mission-portfolio {version} · méthodologie {methodology}.",
     "projection_model": "Projection ({metric}) : {model} ; ajustée sur {count} instantanés du {first} au {last}, "
                         "départ de la dernière valeur mesurée, {last_value} ; choc mensuel de {sd} (écart type).",
-    "model_rwdrift": "marche aléatoire avec dérive sur le logarithme de la valeur, mois par mois (modèle espace-"
-                     "état, filtre de Kalman ; les mois sans instantané sont des valeurs manquantes), intervalles "
-                     "de prévision gaussiens ; modèle choisi par un test rétrospectif (voir la méthodologie)",
+    "model_rwdrift": "marche aléatoire avec dérive sur le logarithme de la valeur, mois par mois (maximum de "
+                     "vraisemblance exact, en forme close ; les mois sans instantané sont des valeurs manquantes), "
+                     "intervalles de prévision gaussiens ; modèle choisi par un test rétrospectif (voir la "
+                     "méthodologie)",
     "formula_coverage": "Ligne couverte : classe éligible, donnée d'émetteur publiée à la date, émissions des "
                         "scopes retenus connues et EVIC > 0 (M3.3).",
     "formula_financed": "Émissions financées = valeur de marché / EVIC × émissions de l'émetteur (M3.3, M4.3).",
@@ -524,9 +525,9 @@ EN: dict[str, str] = {
     "projection_model": "Projection ({metric}): {model}; fitted on {count} snapshots from {first} to {last}, "
                         "starting from the last measured value, {last_value}; monthly shock {sd} (standard "
                         "deviation).",
-    "model_rwdrift": "random walk with drift on the logarithm of the value, month by month (state-space model, "
-                     "Kalman filter; months without a snapshot are missing values), Gaussian prediction "
-                     "intervals; model chosen by a backtest (see the methodology)",
+    "model_rwdrift": "random walk with drift on the logarithm of the value, month by month (exact maximum "
+                     "likelihood, in closed form; months without a snapshot are missing values), Gaussian "
+                     "prediction intervals; model chosen by a backtest (see the methodology)",
     "formula_coverage": "Covered line: eligible asset class, issuer data published by the date, configured scopes "
                         "known and EVIC > 0 (M3.3).",
     "formula_financed": "Financed emissions = market value / EVIC × issuer emissions (M3.3, M4.3).",
