@@ -5,9 +5,11 @@ Plotly renders a small HTML subset inside any text it draws (`<b>`, `<br>`,
 crafted one as a link. `label()` escapes `&`, `<` and `>` first; plotly turns
 the entities back into plain characters, so the name reads exactly as typed.
 Hover texts are built here from already formatted pieces and joined with
-`<br>`, the only markup the report itself puts in a chart. The template is
-an explicit small one rather than plotly's default, which would copy ~10 kB
-of theme into every figure.
+`<br>`, the only markup the report itself puts in a chart. The layout's
+`template` only whitens the backgrounds: the report's figures
+(`reports.figures.figure`) lay it over plotly's default template, as
+`update_layout` did, while the frontier page (`go.Figure(layout=...)`) takes
+it as its whole template.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from pathlib import Path
 from portfolio import METHODOLOGY_VERSION, Result, __version__
 from reports.action import action_section
 from reports.cards import headline_section, report_header
-from reports.embed import ChartWriter
+from reports.embed import ChartWriter, with_plotly_js
 from reports.i18n import long_date, texts
 from reports.markup import esc
 from reports.sections import (attribution_section, contributors_section, methodology_section, mission_section,
@@ -30,6 +30,11 @@ HEALTH_COMMITMENT = 0.80  # "plus de 80 % de nos participations stratégiques" (
 
 def render_html(result: Result, lang: str = "fr", coverage_floor: float = 0.80) -> str:
     """The whole report as one HTML string (French by default, `lang="en"` for English)."""
+    return with_plotly_js(_page(result, lang, coverage_floor)).decode("utf-8")
+
+
+def _page(result: Result, lang: str, coverage_floor: float) -> str:
+    """The report's markup, plotly.js left as its slot in the first chart."""
     words = texts(lang)
     charts = ChartWriter()
     body = "".join([
@@ -59,4 +64,4 @@ def write_html(result: Result, path: Path, lang: str = "fr", coverage_floor: flo
     `coverage_floor`: below this covered share of eligible listed yield assets,
     the footprint is flagged as not representative.
     """
-    Path(path).write_text(render_html(result, lang, coverage_floor), encoding="utf-8", newline="\n")
+    Path(path).write_bytes(with_plotly_js(_page(result, lang, coverage_floor)))

@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from reports.chart_style import AMBER, BLUE, NAVY, base_layout, hover, year_axis
 from reports.charts import series_line
 from reports.embed import ChartWriter
+from reports.figures import Figure, Trace, figure
 from reports.i18n import long_date, short_date
 from reports.markup import Column, chart_block, esc, paragraph, section, table
 from reports.numbers import format_number, format_percent
@@ -139,10 +139,10 @@ def _summary_table(latest: pd.DataFrame, lang: str) -> str:
                    format_percent(row.coverage_ratio, lang, 0)) for row in latest.itertuples()], css="compact")
 
 
-def temperature_figure(rows: pd.DataFrame, scope: str, lang: str) -> go.Figure:
+def temperature_figure(rows: pd.DataFrame, scope: str, lang: str) -> Figure:
     """One line per horizon over the snapshots; hovers give the default share."""
     words = WORDS[lang]
-    figure = go.Figure()
+    traces: list[Trace] = []
     dates: list[pd.Timestamp] = []
     for horizon, color in HORIZON_COLORS.items():
         line = rows[(rows["scope"] == scope) & (rows["time_frame"] == horizon) & rows["temperature_c"].notna()]
@@ -152,12 +152,11 @@ def temperature_figure(rows: pd.DataFrame, scope: str, lang: str) -> go.Figure:
         hovertext = [hover(short_date(when, lang), esc(words[horizon]) + colon + _degrees(value, lang),
                            esc(words["col_default"]) + colon + format_percent(defaults[when], lang, 0))
                      for when, value in values.items()]
-        series_line(figure, values, words[horizon], hovertext, mode="lines+markers",
+        series_line(traces, values, words[horizon], hovertext, mode="lines+markers",
                      line={"color": color, "width": 2.5}, marker={"size": 5})
         dates.extend(values.index)
-    figure.update_layout(**base_layout(lang, 340, xaxis=year_axis(dates),
-                                       yaxis={"tickformat": ",.1f", "ticksuffix": " °C"}))
-    return figure
+    return figure(traces, base_layout(lang, 340, xaxis=year_axis(dates),
+                                      yaxis={"tickformat": ",.1f", "ticksuffix": " °C"}))
 
 
 def _reading(rows: pd.DataFrame, date: pd.Timestamp, lang: str) -> str:
