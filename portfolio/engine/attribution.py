@@ -86,8 +86,13 @@ def _weights(value: np.ndarray, members: np.ndarray) -> np.ndarray:
 
 
 def attribute_change(panel: IssuerPanel, start: pd.Timestamp,
-                     end: pd.Timestamp) -> tuple[dict[str, float], pd.DataFrame]:
-    """Effects (allocation, emissions, evic, coverage, total) and per-issuer contributions."""
+                     end: pd.Timestamp) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """Effects (allocation, emissions, evic, coverage, total) and per-issuer contributions.
+
+    The contributions are arrays over the issuers that moved: `issuer` (their
+    position in `panel.issuers`) and one array per effect and the total, kept
+    as arrays because a run compares many pairs of snapshots.
+    """
     first, last = panel.row(start), panel.row(end)
     value0, value1 = np.nan_to_num(panel.value[first]), np.nan_to_num(panel.value[last])
     covered0, covered1 = panel.covered[first], panel.covered[last]
@@ -119,8 +124,8 @@ def attribute_change(panel: IssuerPanel, start: pd.Timestamp,
         TOTAL_EFFECT: f1 - f0,
     }
     moved = (allocation != 0) | (emissions != 0) | (evic != 0) | (direct != 0)  # NaN counts as moved
-    by_issuer = pd.DataFrame({"issuer_id": panel.issuers[moved], "allocation": allocation[moved],
-                              "emissions": emissions[moved], "evic": evic[moved], "coverage": direct[moved]})
+    by_issuer = {"issuer": np.flatnonzero(moved), "allocation": allocation[moved], "emissions": emissions[moved],
+                 "evic": evic[moved], "coverage": direct[moved]}
     by_issuer["total"] = allocation[moved] + emissions[moved] + evic[moved] + direct[moved]
     return effects, by_issuer
 
@@ -166,14 +171,23 @@ def compute_attribution(contributions: pd.DataFrame, baseline: pd.Timestamp,
         for effect, value in effects.items():
             effect_rows.append((start, end, kind, effect, value))
         # largest |total| first, ties in issuer order, empty totals last (as a stable descending sort_values)
-        order = np.argsort(-np.abs(by_issuer["total"].to_numpy()), kind="stable")[:top]
-        ranked = by_issuer.iloc[order].assign(from_date=start, to_date=end, kind=kind,
-                                              rank=np.arange(1, len(order) + 1))
-        issuer_parts.append(ranked)
+        order = np.argsort(-np.abs(by_issuer["total"]), kind="stable")[:top]
+        issuer_parts.append({"from_date": np.full(len(order), panel.row(start)),
+                             "to_date": np.full(len(order), panel.row(end)), "kind": np.full(len(order), kind, object),
+                             "rank": np.arange(1, len(order) + 1),
+                             **{column: values[order] for column, values in by_issuer.items()}})
     attribution = pd.DataFrame(effect_rows, columns=["from_date", "to_date", "kind", "effect", "value"])
-    issuer_columns = ["from_date", "to_date", "kind", "rank", "issuer_id", "allocation", "emissions", "evic",
-                      "coverage", "total"]
-    issuers = pd.concat(issuer_parts, ignore_index=True)[issuer_columns] if issuer_parts else \
-        pd.DataFrame(columns=issuer_columns)
+    issuers = _top_issuers(panel, issuer_parts)
     return (attribution.sort_values(["to_date", "from_date", "effect"], kind="stable", ignore_index=True),
             issuers.sort_values(["to_date", "from_date", "rank"], kind="stable", ignore_index=True))
+
+
+def _top_issuers(panel: IssuerPanel, parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """One frame of every pair's top issuers, built once from their arrays (dates and issuers as panel positions)."""
+    if not parts:
+        return pd.DataFrame(columns=["from_date", "to_date", "kind", "rank", "issuer_id", *EFFECTS, TOTAL_EFFECT])
+    joined = {column: np.concatenate([part[column] for part in parts]) for column in parts[0]}
+    return pd.DataFrame({
+        "from_date": panel.dates.to_numpy()[joined["from_date"]], "to_date": panel.dates.to_numpy()[joined["to_date"]],
+        "kind": joined["kind"], "rank": joined["rank"], "issuer_id": panel.issuers.take(joined["issuer"]),
+        **{column: joined[column] for column in (*EFFECTS, TOTAL_EFFECT)}})

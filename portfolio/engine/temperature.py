@@ -43,8 +43,8 @@ SCOPE3_MATERIALITY = 0.4  # E3 / (E12 + E3) below this: the S1+S2+S3 score is th
 TIME_FRAME_LIMITS = (("short", 4), ("mid", 15), ("long", 30))  # years from Y to end_year, at most
 SLOPES = {"short": "slope5", "mid": "slope15", "long": "slope30"}
 TIME_FRAMES = ("short", "mid", "long")
-BOX_SCOPES = ("S1+S2", "S3")
 SCOPES = ("S1+S2", "S3", "S1+S2+S3")
+GRID_SCOPES, GRID_TIME_FRAMES = tuple(sorted(SCOPES)), tuple(sorted(TIME_FRAMES))  # company rows, as the file sorts
 METHODS = TEMPERATURE_METHODS
 # The company value each owned-emissions weighting divides by (EOTS, EV without cash, is not offered).
 METHOD_VALUES = {"ECOTS": "evic_eur", "ROTS": "revenue_eur", "MOTS": "market_cap_eur", "AOTS": "total_assets_eur"}
@@ -72,6 +72,9 @@ COMPANY_COLUMNS = ["as_of", "issuer_id", "scope", "time_frame", "temperature_c",
                    "ghg_s1s2_tco2e", "ghg_s3_tco2e"]
 PORTFOLIO_COLUMNS = ["as_of", "perimeter", "method", "scope", "time_frame", "temperature_c", "default_share",
                      "issuers", "coverage_ratio"]
+# The portfolio rows' labels, sorted as the file sorts them: the figures are laid out on these axes.
+PORTFOLIO_AXES = {"perimeter": tuple(sorted(PERIMETERS)), "method": tuple(sorted(METHODS)), "scope": GRID_SCOPES,
+                  "time_frame": GRID_TIME_FRAMES}
 
 
 @dataclass
@@ -101,9 +104,9 @@ def rate_temperature(contributions: pd.DataFrame, records: pd.DataFrame, targets
     candidates = targets_at(pairs, targets)
     boxes, warnings = choose_boxes(candidates)
     company = company_scores(pairs, score_boxes(boxes, pairs, regression))
-    portfolio = portfolio_scores(company, pairs, values, snapshots)
-    return TemperatureRating(company=company[COMPANY_COLUMNS].reset_index(drop=True), portfolio=portfolio,
-                             warnings=warnings, contributions=issuer_contributions(company, pairs, values, method))
+    grid = _grid(company, len(pairs))
+    return TemperatureRating(company=company, portfolio=portfolio_scores(grid, pairs, values, snapshots),
+                             warnings=warnings, contributions=issuer_contributions(grid, pairs, values, method))
 
 
 # ---------------------------------------------------------------- the temperature portfolio
@@ -202,11 +205,23 @@ def choose_boxes(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                            [name for name, _ in TIME_FRAME_LIMITS], default="")
     warnings.append(_warnings(parts[time_frame == ""], BEYOND_30_YEARS))
     parts = parts.assign(time_frame=time_frame)[time_frame != ""]
-    chosen = parts.assign(intensity=(parts["target_type"] != "absolute")).sort_values(
-        ["pair", "time_frame", "scope", "c", "end_year", "base_year", "intensity", "a", "order"],
-        ascending=[True, True, True, False, False, False, True, False, True], kind="stable")
-    chosen = chosen.drop_duplicates(["pair", "time_frame", "scope"], keep="first")
-    return chosen, _sorted_warnings(pd.concat(warnings, ignore_index=True))
+    return best_per_box(parts), _sorted_warnings(pd.concat(warnings, ignore_index=True))
+
+
+def best_per_box(parts: pd.DataFrame) -> pd.DataFrame:
+    """Step 7: one target per box, with the box's company grid row `box` (`_box_positions`).
+
+    Highest coverage, then latest end year, latest base year, absolute
+    before intensity, highest ambition, earliest row: one `np.lexsort` on
+    numbers (a descending key negated; NaN sorts last either way).
+    """
+    box = _box_positions(parts["pair"].to_numpy(), parts["scope"], parts["time_frame"])
+    ranking = np.lexsort((parts["order"].to_numpy(), -parts["a"].to_numpy(),
+                          (parts["target_type"] != "absolute").to_numpy(), -parts["base_year"].to_numpy(),
+                          -parts["end_year"].to_numpy(), -parts["c"].to_numpy(), box))
+    first = np.ones(len(ranking), dtype=bool)
+    first[1:] = box[ranking][1:] != box[ranking][:-1]
+    return parts.iloc[ranking[first]].assign(box=box[ranking[first]])
 
 
 def drop_reasons(rows: pd.DataFrame) -> np.ndarray:
@@ -289,11 +304,13 @@ def convert_s1_s2(parts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _warnings(rows: pd.DataFrame, reason: str | np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame({"as_of": rows["as_of"].to_numpy(), "holding_id": "",
-                          "issuer_id": rows["issuer_id"].to_numpy(dtype=object),
-                          "reason": reason,
-                          "detail": "target_id=" + rows["target_id"].astype("str").to_numpy(dtype=object)})
-    return frame[frame["reason"] != ""]
+    """One warning per row of `rows` with a reason ('' for none): its target is not used at that snapshot."""
+    flagged = np.broadcast_to(np.asarray(reason, dtype=object) != "", len(rows))
+    rows = rows[flagged]
+    return pd.DataFrame({"as_of": rows["as_of"].to_numpy(), "holding_id": "",
+                         "issuer_id": rows["issuer_id"].to_numpy(dtype=object),
+                         "reason": np.broadcast_to(reason, flagged.shape)[flagged],
+                         "detail": "target_id=" + rows["target_id"].astype("str").to_numpy(dtype=object)})
 
 
 def _sorted_warnings(warnings: pd.DataFrame) -> pd.DataFrame:
@@ -322,33 +339,56 @@ def score_boxes(boxes: pd.DataFrame, pairs: pd.DataFrame, regression: pd.DataFra
 
 
 def company_scores(pairs: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
-    """Steps 8 to 10 on the full grid: 9 rows per pair, sorted by the file's key."""
+    """Steps 8 to 10 on the full grid: 9 rows per pair, in the file's key order (`_box_positions`)."""
     count = len(pairs)
-    grid = pd.DataFrame({
-        "pair": np.repeat(np.arange(count), len(TIME_FRAMES) * len(BOX_SCOPES)),
-        "time_frame": np.tile(np.repeat(TIME_FRAMES, len(BOX_SCOPES)), count),
-        "scope": np.tile(BOX_SCOPES, len(TIME_FRAMES) * count),
-    })
-    target_columns = ["target_id", "target_type", "sr15_variable", "annual_reduction_rate", "sbti_validated", "t"]
-    boxes = grid.merge(scored[["pair", "time_frame", "scope", *target_columns]],
-                       on=["pair", "time_frame", "scope"], how="left", validate="one_to_one")
-    has_target = boxes["t"].notna().to_numpy()
-    boxes["t"] = np.where(has_target, boxes["t"], DEFAULT_SCORE_C)
-    boxes["default_share"] = np.where(has_target, 0.0, 1.0)
-    whole = total_scope_scores(boxes, pairs)
-    scores = pd.concat([boxes, whole], ignore_index=True)
-    pair = scores["pair"].to_numpy()
-    scores["as_of"] = pairs["as_of"].to_numpy()[pair]
-    scores["issuer_id"] = pairs["issuer_id"].to_numpy(dtype=object)[pair]
-    scores["ghg_s1s2_tco2e"] = pairs["e12"].to_numpy()[pair]
-    scores["ghg_s3_tco2e"] = pairs["e3"].to_numpy()[pair]
-    scores["temperature_c"] = round_temperature(scores["t"].to_numpy())
-    scores["from_default"] = scores["default_share"].to_numpy() == 1
-    scores["target_type"] = scores["target_type"].fillna("")
-    scores["target_id"] = scores["target_id"].fillna("")
-    scores["sr15_variable"] = scores["sr15_variable"].fillna("")
-    scores["sbti_validated"] = scores["sbti_validated"].astype("boolean")
-    return scores.sort_values(["as_of", "issuer_id", "scope", "time_frame"], kind="stable", ignore_index=True)
+    shape = (count, len(GRID_SCOPES), len(GRID_TIME_FRAMES))
+    rows = np.full(int(np.prod(shape)), -1)  # each grid row's scored box, -1 for a box without a target
+    rows[scored["box"].to_numpy()] = np.arange(len(scored))
+    t = np.asarray(scored["t"].array.take(rows, allow_fill=True), dtype="float64")
+    has_target = ~np.isnan(t)
+    t = np.where(has_target, t, DEFAULT_SCORE_C).reshape(shape)
+    d = np.where(has_target, 0.0, 1.0).reshape(shape)
+    whole, s12, s3 = (GRID_SCOPES.index(scope) for scope in ("S1+S2+S3", "S1+S2", "S3"))
+    t[:, whole], d[:, whole] = total_scope_scores(t[:, s12], d[:, s12], t[:, s3], d[:, s3], pairs)
+    t, d, pair = t.ravel(), d.ravel(), _axis_codes(shape, 0)
+    return pd.DataFrame({
+        "as_of": pairs["as_of"].to_numpy()[pair],
+        "issuer_id": pairs["issuer_id"].array.take(pair),
+        "scope": _labels(GRID_SCOPES, _axis_codes(shape, 1)),
+        "time_frame": _labels(GRID_TIME_FRAMES, _axis_codes(shape, 2)),
+        "temperature_c": round_temperature(t),
+        "default_share": d,
+        "from_default": d == 1,
+        **{column: scored[column].fillna("").array.take(rows, allow_fill=True, fill_value="")
+           for column in ("target_id", "target_type", "sr15_variable")},
+        "annual_reduction_rate": scored["annual_reduction_rate"].array.take(rows, allow_fill=True),
+        "sbti_validated": scored["sbti_validated"].astype("boolean").array.take(rows, allow_fill=True),
+        "ghg_s1s2_tco2e": pairs["e12"].to_numpy()[pair],
+        "ghg_s3_tco2e": pairs["e3"].to_numpy()[pair],
+    }, columns=COMPANY_COLUMNS)
+
+
+def _box_positions(pair: np.ndarray, scope: pd.Series, time_frame: pd.Series) -> np.ndarray:
+    """Row of each (pair, scope, time frame) in the company grid: pair by pair, scopes then time frames sorted.
+
+    Pairs come sorted by (as_of, issuer_id), so this layout is the file's
+    sort key (as_of, issuer_id, scope, time_frame) without sorting.
+    """
+    scope_code = pd.Index(GRID_SCOPES).get_indexer(scope)
+    time_frame_code = pd.Index(GRID_TIME_FRAMES).get_indexer(time_frame)
+    return (pair * len(GRID_SCOPES) + scope_code) * len(GRID_TIME_FRAMES) + time_frame_code
+
+
+def _axis_codes(shape: tuple[int, ...], axis: int) -> np.ndarray:
+    """Each element's index along `axis` when an array of `shape` is read in row-major order."""
+    view = [1] * len(shape)
+    view[axis] = shape[axis]
+    return np.broadcast_to(np.arange(shape[axis]).reshape(view), shape).ravel()
+
+
+def _labels(names: tuple[str, ...], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A text column `names[code]`, taken from the few names converted once (no Python string per row)."""
+    return pd.array(list(names), dtype="str").take(codes)
 
 
 def round_temperature(t: np.ndarray) -> np.ndarray:
@@ -356,46 +396,51 @@ def round_temperature(t: np.ndarray) -> np.ndarray:
     return np.rint(t * 100) / 100
 
 
-def total_scope_scores(boxes: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
-    """Step 9: the S1+S2+S3 box from the unrounded S1+S2 and S3 boxes, weighted by E12 and E3."""
-    s12 = boxes[boxes["scope"] == "S1+S2"].sort_values(["pair", "time_frame"], kind="stable")
-    s3 = boxes[boxes["scope"] == "S3"].sort_values(["pair", "time_frame"], kind="stable")
-    pair = s12["pair"].to_numpy()
-    e12, e3 = pairs["e12"].to_numpy()[pair], pairs["e3"].to_numpy()[pair]
-    t12, d12 = s12["t"].to_numpy(), s12["default_share"].to_numpy()
-    t3, d3 = s3["t"].to_numpy(), s3["default_share"].to_numpy()
+def total_scope_scores(t12: np.ndarray, d12: np.ndarray, t3: np.ndarray, d3: np.ndarray,
+                       pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Step 9: the S1+S2+S3 boxes' T and d from the unrounded S1+S2 and S3 boxes (pair x time frame), by E12 and E3."""
+    e12, e3 = pairs["e12"].to_numpy()[:, None], pairs["e3"].to_numpy()[:, None]
     total = e12 + e3
     unknown = np.isnan(total)
     only_s12 = ~unknown & ((total == 0) | (e3 / np.where(total == 0, 1.0, total) < SCOPE3_MATERIALITY))
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.select([unknown, only_s12], [DEFAULT_SCORE_C, t12], default=(t12 * e12 + t3 * e3) / total)
         d = np.select([unknown, only_s12], [1.0, d12], default=(d12 * e12 + d3 * e3) / total)
-    return pd.DataFrame({"pair": pair, "time_frame": s12["time_frame"].to_numpy(), "scope": "S1+S2+S3",
-                         "t": t, "default_share": d})
+    return t, d
 
 
 # ---------------------------------------------------------------- portfolio scores
 
-def portfolio_scores(company: pd.DataFrame, pairs: pd.DataFrame, values: pd.DataFrame,
+def portfolio_scores(grid: dict[str, np.ndarray], pairs: pd.DataFrame, values: pd.DataFrame,
                      snapshots: pd.DatetimeIndex) -> pd.DataFrame:
-    """216 rows per snapshot: every perimeter x method x scope x time frame, sorted by the file's key."""
+    """216 rows per snapshot: every perimeter x method x scope x time frame, in the file's key order."""
     snapshot = snapshots.get_indexer(pairs["as_of"])
-    boxes = _boxes(company, len(pairs))
-    parts = []
+    shape = (len(snapshots), *(len(labels) for labels in PORTFOLIO_AXES.values()))
+    figures = {}
     for perimeter in PERIMETERS:
         inside = values[f"in_{perimeter}"].to_numpy()
-        value, codes = values[f"v_{perimeter}"].to_numpy()[inside], snapshot[inside]
+        value, codes, members = values[f"v_{perimeter}"].to_numpy()[inside], snapshot[inside], pairs[inside]
         held = np.bincount(codes, weights=value, minlength=len(snapshots))
         for scope in SCOPES:
-            weights = method_weights(pairs[inside], value, scope)
-            for time_frame in TIME_FRAMES:
-                t, d = (boxes[(scope, time_frame, column)][inside] for column in ("temperature_c", "default_share"))
-                for method in METHODS:
-                    parts.append(_weighted(snapshots, codes, weights[method], t, d, value, held)
-                                 .assign(perimeter=perimeter, method=method, scope=scope, time_frame=time_frame))
-    table = pd.concat(parts, ignore_index=True)
-    return table.sort_values(["as_of", "perimeter", "method", "scope", "time_frame"], kind="stable",
-                             ignore_index=True)[PORTFOLIO_COLUMNS]
+            weights = method_weights(members, value, scope)
+            scope_at = GRID_SCOPES.index(scope)
+            t, d = (grid[column][inside, scope_at] for column in ("temperature_c", "default_share"))
+            for method in METHODS:
+                at = (slice(None), PORTFOLIO_AXES["perimeter"].index(perimeter),
+                      PORTFOLIO_AXES["method"].index(method), scope_at)
+                for name, figure in _weighted(len(snapshots), codes, weights[method], t, d, value, held).items():
+                    figures.setdefault(name, np.empty(shape, dtype=figure.dtype))[at] = figure
+    return _portfolio_table(snapshots, figures)
+
+
+def _portfolio_table(snapshots: pd.DatetimeIndex, figures: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Figures by (snapshot, perimeter, method, scope, time frame) as rows: the sorted labels give the file's order."""
+    shape = next(iter(figures.values())).shape
+    columns = {"as_of": snapshots.to_numpy()[_axis_codes(shape, 0)]}
+    for axis, (name, labels) in enumerate(PORTFOLIO_AXES.items(), start=1):
+        columns[name] = _labels(labels, _axis_codes(shape, axis))
+    columns.update({name: figure.ravel() for name, figure in figures.items()})
+    return pd.DataFrame(columns, columns=PORTFOLIO_COLUMNS)
 
 
 def method_weights(pairs: pd.DataFrame, value: np.ndarray, scope: str) -> dict[str, np.ndarray]:
@@ -408,7 +453,7 @@ def method_weights(pairs: pd.DataFrame, value: np.ndarray, scope: str) -> dict[s
     return weights
 
 
-def issuer_contributions(company: pd.DataFrame, pairs: pd.DataFrame, values: pd.DataFrame, method: str,
+def issuer_contributions(grid: dict[str, np.ndarray], pairs: pd.DataFrame, values: pd.DataFrame, method: str,
                          perimeter: str = "listed_yield") -> pd.DataFrame:
     """At the latest snapshot, each kept issuer's pull on the portfolio temperature, per scope and time frame.
 
@@ -418,59 +463,56 @@ def issuer_contributions(company: pd.DataFrame, pairs: pd.DataFrame, values: pd.
     columns = ["as_of", "issuer_id", "scope", "time_frame", "weight_share", "temperature_c", "default_share",
                "contribution_c"]
     inside = values[f"in_{perimeter}"].to_numpy() & (pairs["as_of"] == pairs["as_of"].max()).to_numpy()
-    boxes = _boxes(company, len(pairs))
+    members, value = pairs[inside], values[f"v_{perimeter}"].to_numpy()[inside]
     parts = []
     for scope in SCOPES:
-        w = method_weights(pairs[inside], values[f"v_{perimeter}"].to_numpy()[inside], scope)[method]
+        w = method_weights(members, value, scope)[method]
         kept = ~np.isnan(w)
         total = float(np.sum(w[kept]))
+        if total <= 0:
+            continue
+        weight_share = share(w[kept], total)
+        boxes = {column: grid[column][inside][kept][:, GRID_SCOPES.index(scope)] for column in grid}
         for time_frame in TIME_FRAMES:
-            t, d = (boxes[(scope, time_frame, column)][inside] for column in ("temperature_c", "default_share"))
-            if total <= 0:
-                continue
-            weight_share = share(w[kept], total)
-            portfolio = float(share(np.sum(w[kept] * t[kept]), total))
-            parts.append(pd.DataFrame({
-                "as_of": pairs["as_of"].to_numpy()[inside][kept],
-                "issuer_id": pairs["issuer_id"].to_numpy(dtype=object)[inside][kept],
-                "scope": scope, "time_frame": time_frame, "weight_share": weight_share, "temperature_c": t[kept],
-                "default_share": d[kept], "contribution_c": weight_share * (t[kept] - portfolio)}))
+            frame_at = GRID_TIME_FRAMES.index(time_frame)
+            t, d = (boxes[column][:, frame_at] for column in ("temperature_c", "default_share"))
+            portfolio = float(share(np.sum(w[kept] * t), total))
+            parts.append({"as_of": members["as_of"].to_numpy()[kept],
+                          "issuer_id": members["issuer_id"].to_numpy(dtype=object)[kept],
+                          "scope": np.full(len(t), scope, dtype=object),
+                          "time_frame": np.full(len(t), time_frame, dtype=object), "weight_share": weight_share,
+                          "temperature_c": t, "default_share": d, "contribution_c": weight_share * (t - portfolio)})
     if not parts:
         return pd.DataFrame({column: pd.Series(dtype="float64") for column in columns})
-    return pd.concat(parts, ignore_index=True)[columns]
+    return pd.DataFrame({column: np.concatenate([part[column] for part in parts]) for column in columns})
 
 
-def _boxes(company: pd.DataFrame, count: int) -> dict[tuple[str, str, str], np.ndarray]:
-    """temperature_c and default_share of every (scope, time frame), laid out by pair position."""
-    boxes = {}
-    for scope in SCOPES:
-        for time_frame in TIME_FRAMES:
-            rows = company[(company["scope"] == scope).to_numpy() & (company["time_frame"] == time_frame).to_numpy()]
-            for column in ("temperature_c", "default_share"):
-                boxes[(scope, time_frame, column)] = _by_pair(rows, column, count)
-    return boxes
+def _grid(company: pd.DataFrame, count: int) -> dict[str, np.ndarray]:
+    """temperature_c and default_share by (pair, scope, time frame): the company rows' layout (`_box_positions`)."""
+    shape = (count, len(GRID_SCOPES), len(GRID_TIME_FRAMES))
+    return {column: company[column].to_numpy(dtype="float64").reshape(shape)
+            for column in ("temperature_c", "default_share")}
 
 
-def _by_pair(rows: pd.DataFrame, column: str, count: int) -> np.ndarray:
-    """A column of company rows (one per pair) laid out by pair position."""
-    out = np.full(count, np.nan)
-    out[rows["pair"].to_numpy()] = rows[column].to_numpy(dtype="float64")
-    return out
+def _weighted(count: int, codes: np.ndarray, w: np.ndarray, t: np.ndarray, d: np.ndarray,
+              value: np.ndarray, held: np.ndarray) -> dict[str, np.ndarray]:
+    """One weighting's figures by snapshot (rows) and time frame (the columns of `t` and `d`).
 
-
-def _weighted(snapshots: pd.DatetimeIndex, codes: np.ndarray, w: np.ndarray, t: np.ndarray, d: np.ndarray,
-              value: np.ndarray, held: np.ndarray) -> pd.DataFrame:
-    """One weighting's figures per snapshot: weighted means of T and d, issuers kept, coverage of value."""
-    count = len(snapshots)
+    Weighted means of T and d, issuers kept, coverage of value. Every sum
+    runs over the issuers in row order (`np.bincount`), whatever the layout.
+    """
     kept = ~np.isnan(w)
     w0 = np.where(kept, w, 0.0)
+    frames = t.shape[1]
+    cells = (codes[:, None] * frames + np.arange(frames)).ravel()
 
     def total(x: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=x, minlength=count)
+        return np.bincount(codes, weights=x, minlength=count)[:, None]
+
+    def weighted_total(x: np.ndarray) -> np.ndarray:
+        return np.bincount(cells, weights=(w0[:, None] * x).ravel(), minlength=count * frames).reshape(count, frames)
 
     weight = total(w0)
-    temperature, default_share = share(total(w0 * t), weight), share(total(w0 * d), weight)
-    coverage = share(total(np.where(kept, value, 0.0)), held)
-    return pd.DataFrame({"as_of": snapshots.to_numpy(), "temperature_c": temperature, "default_share": default_share,
-                         "issuers": np.bincount(codes, weights=kept, minlength=count).astype("int64"),
-                         "coverage_ratio": coverage})
+    return {"temperature_c": share(weighted_total(t), weight), "default_share": share(weighted_total(d), weight),
+            "issuers": total(kept).astype("int64"),
+            "coverage_ratio": share(total(np.where(kept, value, 0.0)), held[:, None])}
