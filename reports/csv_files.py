@@ -88,7 +88,7 @@ def _lines(frame: pd.DataFrame) -> pa.Array:
     return pc.binary_join_element_wise(*columns[:-1], last, COMMA) if len(columns) > 1 else last
 
 
-def _concatenated(strings: pa.Array) -> memoryview:
+def concatenated(strings: pa.Array) -> memoryview:
     """The bytes of a null-free large_string array laid end to end, without copying."""
     offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
     first, last = offsets[strings.offset], offsets[strings.offset + len(strings)]
@@ -102,7 +102,7 @@ def write_csv(frame: pd.DataFrame, handle: BinaryIO, chunk_rows: int = CHUNK_ROW
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         chunks = (frame.iloc[start:start + chunk_rows] for start in range(0, len(frame), chunk_rows))
         for lines in pool.map(_lines, chunks):  # in order; the threads render the next chunks meanwhile
-            handle.write(_concatenated(lines.cast(pa.large_string())))
+            handle.write(concatenated(lines.cast(pa.large_string())))
 
 
 def format_csv(frame: pd.DataFrame) -> bytes:

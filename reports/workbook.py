@@ -7,10 +7,11 @@ widths that fit what is shown. The cells hold the exact doubles, so reading
 the workbook back gives the CSV values; only the display rounds.
 
 Three choices a reader would otherwise puzzle over:
-- xlsxwriter in constant-memory mode streams each row to a temporary file as
-  soon as the next one starts, so a contributions table of millions of rows
-  never sits in memory as cells, and it writes several times faster than
-  openpyxl (which stays the reader of XLSX inputs). Excel stops at 1,048,576
+- xlsxwriter in constant-memory mode streams the rows to a temporary file
+  (here as ready XML, CHUNK_ROWS at a time, rendered by Arrow kernels:
+  `write_rows`), so a contributions table of millions of rows never sits in
+  memory as cells, and it writes several times faster than openpyxl (which
+  stays the reader of XLSX inputs). Excel stops at 1,048,576
   rows a sheet: a longer table keeps its largest rows (by financed emissions
   for contributions, the first ones otherwise) and says so in a note above
   its header; the CSV keeps everything.
@@ -26,7 +27,6 @@ Three choices a reader would otherwise puzzle over:
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,22 +34,25 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from xlsxwriter.workbook import Workbook
 
+from reports.csv_files import NOTHING, concatenated
 from reports.selections import FOOTPRINT
 from reports.workbook_cells import (DATE_FORMAT, ExactSheet, Styles, column_letter, column_texts, excel_serial,
                                     fitted_width, inert, number_format, xml_text)
 from reports.workbook_cover import SheetCount, labels, latest_snapshot, write_cover
 
 if TYPE_CHECKING:
-    from xlsxwriter.worksheet import Worksheet
-
     from portfolio import Result
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, header (and note) rows included
-CHUNK_ROWS = 2_000  # rows turned into Python values at a time: bounds the memory held outside the frame
+CHUNK_ROWS = 10_000  # rows turned into XML at a time: bounds the memory held outside the frame
 SPACE = ' xml:space="preserve"'  # keeps a text's leading or trailing spaces
 EPOCH = dt.datetime(1980, 1, 1)  # the document time of a run without snapshots
+# large_string like every piece a row join takes (Arrow joins no string with a large_string)
+ROW_OPEN, TAG_CLOSE, ROW_CLOSE = (pa.scalar(text, pa.large_string()) for text in ('<row r="', '">', "</row>"))
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def kept_rows(frame: pd.DataFrame, rank_by: str | None, shown: int) -> pd.DataFr
     return frame.iloc[np.sort(np.argsort(-values, kind="stable")[:shown])]
 
 
-def _write_table(ws: Worksheet, sheet: TableSheet, frame: pd.DataFrame, count: SheetCount, words: dict[str, str],
+def _write_table(ws: ExactSheet, sheet: TableSheet, frame: pd.DataFrame, count: SheetCount, words: dict[str, str],
                  styles: Styles) -> None:
     """One table sheet: widths, optional cut note, header, then the rows in chunks of CHUNK_ROWS."""
     shown = kept_rows(frame, sheet.rank_by, count.shown)
@@ -139,39 +142,83 @@ def _write_table(ws: Worksheet, sheet: TableSheet, frame: pd.DataFrame, count: S
         ws.write_string(0, 0, _cut_note(sheet, count, words), styles(bold=True, italic=True, red=True))
     for index, column in enumerate(shown.columns):
         ws.write_string(header_row, index, inert(str(column)), styles(bold=True))
-    for start in range(0, len(shown), CHUNK_ROWS):
-        chunk = shown.iloc[start:start + CHUNK_ROWS]
-        first = header_row + 1 + start
-        numbers = [str(row + 1) for row in range(first, first + len(chunk))]  # Excel's 1-based row numbers
-        cells = [column_cells(chunk[column], formats[column], styles, column_letter(index), numbers, start)
-                 for index, column in enumerate(chunk.columns)]
-        rows = [f'<row r="{number}">{"".join(row)}</row>' for number, row in zip(numbers, zip(*cells))]
-        ws.write_xml_rows(first, rows, len(chunk.columns) - 1)
+    write_rows(ws, shown, formats, styles, header_row + 1)
 
 
-def column_cells(series: pd.Series, formats: str | pd.Series, styles: Styles, letter: str, numbers: list[str],
-                  start: int) -> list[str]:
-    """The `<c>` elements of a chunk of one column (empty strings for empty cells), typed by the column's dtype."""
+def write_rows(ws: ExactSheet, frame: pd.DataFrame, formats: Mapping[str, str | pd.Series], styles: Styles,
+               first_row: int) -> None:
+    """The frame's rows from `first_row` (0-based) on, as XML built by Arrow kernels, CHUNK_ROWS at a time."""
+    letters = [column_letter(index) for index in range(len(frame.columns))]
+    for start in range(0, len(frame), CHUNK_ROWS):
+        chunk = frame.iloc[start:start + CHUNK_ROWS]
+        first = first_row + start
+        numbers = pc.cast(pa.array(np.arange(first + 1, first + 1 + len(chunk))), pa.large_string())  # 1-based
+        cells = [piece for letter, column in zip(letters, chunk.columns)
+                 for piece in _column_cells(chunk[column], _chunk_formats(formats[column], start, len(chunk)), styles,
+                                           letter, numbers)]
+        rows = pc.binary_join_element_wise(ROW_OPEN, numbers, TAG_CLOSE, *cells, ROW_CLOSE, NOTHING,
+                                           null_handling="replace")  # an empty cell is no element
+        ws.write_xml_rows(first, concatenated(rows), len(chunk), len(chunk.columns) - 1)
+
+
+def _chunk_formats(formats: str | pd.Series, start: int, rows: int) -> str | pd.Series:
+    """The formats of a chunk's rows: the column's one, or the chunk's slice of the per-row ones."""
+    return formats if isinstance(formats, str) else formats.iloc[start:start + rows]
+
+
+def _column_cells(series: pd.Series, formats: str | pd.Series, styles: Styles, letter: str,
+                 numbers: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """A chunk of one column's `<c>` elements in two pieces, `<c r="B12` and the rest, both null for empty cells.
+
+    The row join lays the pieces side by side, so each cell's bytes are copied
+    once; the rest is rendered once per distinct value in Python and repeated
+    down the rows by Arrow (snapshots, scopes and time frames repeat the same figures and labels).
+    """
+    tails = _cell_tails(series, formats, styles)
+    references = pc.binary_join_element_wise(pa.scalar(f'<c r="{letter}', pa.large_string()), numbers, NOTHING)
+    return (pc.if_else(pc.is_valid(tails), references, None) if tails.null_count else references), tails
+
+
+def _cell_tails(series: pd.Series, formats: str | pd.Series, styles: Styles) -> pa.Array:
+    """Each cell of a column chunk after its reference, typed by the column's dtype (null for an empty cell)."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        style = styles(DATE_FORMAT)._get_xf_index()
-        return [f'<c r="{letter}{n}" s="{style}"><v>{v!r}</v></c>' if v == v else ""
-                for n, v in zip(numbers, excel_serial(series).tolist())]
+        return _number_tails(excel_serial(series).to_numpy(dtype="float64", na_value=np.nan), DATE_FORMAT, styles)
     if pd.api.types.is_bool_dtype(series.dtype):
-        return [f'<c r="{letter}{n}" t="b"><v>{int(v)}</v></c>' if v is not pd.NA else ""
-                for n, v in zip(numbers, series.astype(object).tolist())]
+        codes, uniques = pd.factorize(series)
+        return _take([f'" t="b"><v>{int(value)}</v></c>' for value in uniques], codes)
     if pd.api.types.is_numeric_dtype(series.dtype):
-        values = series.to_numpy(dtype="float64", na_value=np.nan).tolist()
-        per_row = [formats] * len(values) if isinstance(formats, str) else \
-            formats.iloc[start:start + len(values)].tolist()
-        # formats registered in first-seen order (never a set's): styles.xml is the same bytes in every process
-        styles_index = {fmt: styles(fmt)._get_xf_index() for fmt in dict.fromkeys(per_row)}
-        return [f'<c r="{letter}{n}" s="{styles_index[fmt]}"><v>{v!r}</v></c>' if math.isfinite(v) else ""
-                for n, v, fmt in zip(numbers, values, per_row)]
-    texts = series.astype(object).tolist()
-    # each distinct text escaped once (bucket, asset class, reason... repeat on every row)
-    inner = {v: f' t="inlineStr"><is><t{SPACE if v != v.strip() else ""}>{xml_text(v)}</t></is></c>'
-             for v in set(texts) if isinstance(v, str) and v}
-    return [f'<c r="{letter}{n}"{inner[v]}' if v in inner else "" for n, v in zip(numbers, texts)]
+        return _number_tails(series.to_numpy(dtype="float64", na_value=np.nan), formats, styles)
+    codes, uniques = pd.factorize(series)
+    return _take([f'" t="inlineStr"><is><t{SPACE if value != value.strip() else ""}>{xml_text(value)}</t></is></c>'
+                  if isinstance(value, str) and value else None for value in uniques], codes)
+
+
+def _number_tails(values: np.ndarray, formats: str | pd.Series, styles: Styles) -> pa.Array:
+    """Number cells after their reference: style, then value in its shortest round-trip form (null unless finite).
+
+    Values are told apart by their bits (`-0.0` is not `0.0`), and formats are
+    registered in first-seen order, never a set's: styles.xml is the same bytes in every process.
+    """
+    finite = np.isfinite(values)
+    codes = np.full(len(values), -1)
+    codes[finite], uniques = pd.factorize(values[finite].view(np.int64))
+    texts = [f"{value!r}</v></c>" for value in uniques.view(np.float64).tolist()]
+    if isinstance(formats, str):
+        opening = _style_opening(styles, formats)
+        return _take([opening + text for text in texts], codes)
+    format_codes, distinct_formats = pd.factorize(formats)
+    openings = _take([_style_opening(styles, fmt) for fmt in distinct_formats], format_codes)
+    return pc.binary_join_element_wise(openings, _take(texts, codes), NOTHING)
+
+
+def _style_opening(styles: Styles, fmt: str) -> str:
+    """A number cell's style attribute and value tag opening, for a number format."""
+    return f'" s="{styles(fmt)._get_xf_index()}"><v>'
+
+
+def _take(texts: list[str | None], codes: np.ndarray) -> pa.Array:
+    """`texts[code]` for each code, null where the code is -1 (or the text None)."""
+    return pc.take(pa.array(texts, pa.large_string()), pa.array(codes, mask=codes < 0))
 
 
 def _cut_note(sheet: TableSheet, count: SheetCount, words: dict[str, str]) -> str:

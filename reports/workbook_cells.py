@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -59,20 +60,22 @@ class ExactSheet(Worksheet):
         attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
         self.fh.write(f"<c{attr}><v>{float(number)!r}</v></c>")
 
-    def write_xml_rows(self, first_row: int, rows: list[str], last_col: int) -> None:
-        """Append `<row>` elements for rows `first_row`.. (0-based), after every row written so far.
+    def write_xml_rows(self, first_row: int, rows: memoryview, count: int, last_col: int) -> None:
+        """Append `count` ready `<row>` elements (UTF-8 bytes) for rows `first_row`.. (0-based), after all rows so far.
 
         Constant-memory mode only: the row xlsxwriter still holds is flushed
-        first, then the rows go straight to its row-data file, and the sheet's
-        dimensions are widened to cover them.
+        first, then the rows' bytes go straight to its row-data file (under its
+        text layer, flushed first: no decoding and encoding again), and the
+        sheet's dimensions are widened to cover them.
         """
-        if not rows:
+        if not count:
             return
-        last_row = first_row + len(rows) - 1
+        last_row = first_row + count - 1
         self._check_dimensions(first_row, 0)
         self._check_dimensions(last_row, last_col)
         self._write_single_row(first_row)
-        self.fh.write("".join(rows))
+        self.fh.flush()
+        self.fh.buffer.write(rows)
         self.previous_row = last_row + 1
 
 
@@ -190,15 +193,23 @@ def column_texts(series: pd.Series, formats: str | pd.Series) -> list[str]:
     if pd.api.types.is_bool_dtype(series.dtype):
         return ["FALSE"] if series.notna().any() else []
     if pd.api.types.is_numeric_dtype(series.dtype):
-        values = pd.to_numeric(series, errors="coerce").astype("float64")
-        by_format = pd.Series(formats, index=series.index) if isinstance(formats, str) else formats
-        texts = []
-        for fmt, group in values.groupby(by_format, sort=True):
-            group = group.dropna()
-            if fmt == GENERAL:
-                texts += [display_text(v, fmt) for v in group.unique()[:5000]]
-            elif len(group):
-                texts += [display_text(group.min(), fmt), display_text(group.max(), fmt)]
-        return texts
+        return _number_texts(series.to_numpy(dtype="float64", na_value=np.nan), formats)
     lengths = series.dropna().astype(str).str.len()
     return ["x" * int(lengths.max())] if len(lengths) else []
+
+
+def _number_texts(values: np.ndarray, formats: str | pd.Series) -> list[str]:
+    """The longest texts of numbers in their formats: each fixed format's extremes, up to 5,000 General values."""
+    if isinstance(formats, str):
+        groups = [(formats, values)]
+    else:
+        codes, uniques = pd.factorize(formats)
+        groups = [(fmt, values[codes == code]) for code, fmt in enumerate(uniques)]
+    texts = []
+    for fmt, group in groups:
+        group = group[~np.isnan(group)]
+        if fmt == GENERAL:
+            texts += [display_text(value, fmt) for value in pd.unique(group)[:5000].tolist()]
+        elif len(group):
+            texts += [display_text(group.min(), fmt), display_text(group.max(), fmt)]
+    return texts

@@ -27,7 +27,7 @@ from xlsxwriter.workbook import Workbook
 
 from reports.cards import path_badge
 from reports.selections import path_position
-from reports.workbook import column_cells, write_workbook
+from reports.workbook import write_rows, write_workbook
 from reports.workbook_cells import ExactSheet, Styles, number_format
 from test_metrics import holdings_frame, issuers_frame
 
@@ -106,9 +106,7 @@ def _one_column_workbook(path: Path, series: pd.Series) -> Path:
     """A workbook of one column written by the table sheets' cell builder."""
     book = Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("x", worksheet_class=ExactSheet)
-    numbers = [str(row + 1) for row in range(len(series))]
-    cells = column_cells(series, number_format(str(series.name)), Styles(book), "A", numbers, 0)
-    sheet.write_xml_rows(0, [f'<row r="{n}">{cell}</row>' for n, cell in zip(numbers, cells)], 0)
+    write_rows(sheet, series.to_frame(), {series.name: number_format(str(series.name))}, Styles(book), 0)
     book.close()
     return path
 
