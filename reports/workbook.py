@@ -6,11 +6,12 @@ comforts added: frozen header, filters, number formats carrying the unit and
 widths that fit what is shown. The cells hold the exact doubles, so reading
 the workbook back gives the CSV values; only the display rounds.
 
-Three choices a reader would otherwise puzzle over:
-- xlsxwriter in constant-memory mode streams each row to a temporary file as
-  soon as the next one starts, so a contributions table of millions of rows
-  never sits in memory as cells, and it writes several times faster than
-  openpyxl (which stays the reader of XLSX inputs). Excel stops at 1,048,576
+Four choices a reader would otherwise puzzle over:
+- xlsxwriter in constant-memory mode streams the rows to a temporary file
+  (here as ready XML, CHUNK_ROWS at a time, rendered by Arrow kernels:
+  `write_rows`), so a contributions table of millions of rows never sits in
+  memory as cells, and it writes several times faster than openpyxl (which
+  stays the reader of XLSX inputs). Excel stops at 1,048,576
   rows a sheet: a longer table keeps its largest rows (by financed emissions
   for contributions, the first ones otherwise) and says so in a note above
   its header; the CSV keeps everything.
@@ -21,11 +22,17 @@ Three choices a reader would otherwise puzzle over:
   latest snapshot date, not the clock, and xlsxwriter stamps every zip entry
   with one fixed time, so two writes of one Result are byte-identical, as
   the run folder's other files are.
+- The zip entries are deflated at zlib level 1, not xlsxwriter's fixed
+  default (6): the table sheets are tens of megabytes of very repetitive
+  XML, which level 1 deflates three times faster for a file about a quarter
+  larger (`_close`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +42,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import xlsxwriter.workbook
 from xlsxwriter.workbook import Workbook
 
 from reports.csv_files import NOTHING, concatenated
@@ -50,6 +58,8 @@ MAX_ROWS = 1_048_576  # Excel's rows per sheet, header (and note) rows included
 CHUNK_ROWS = 10_000  # rows turned into XML at a time: bounds the memory held outside the frame
 SPACE = ' xml:space="preserve"'  # keeps a text's leading or trailing spaces
 EPOCH = dt.datetime(1980, 1, 1)  # the document time of a run without snapshots
+ZIP_LEVEL = 1  # zlib level of the xlsx entries: see `_close`
+ZIP_SWAP = threading.Lock()  # one `_close` at a time swaps xlsxwriter's ZipFile
 # large_string like every piece a row join takes (Arrow joins no string with a large_string)
 ROW_OPEN, TAG_CLOSE, ROW_CLOSE = (pa.scalar(text, pa.large_string()) for text in ('<row r="', '">', "</row>"))
 
@@ -108,7 +118,24 @@ def write_workbook(result: Result, path: Path, lang: str = "fr", max_rows: int =
     for (sheet, frame), count in zip(tables, counts):
         _write_table(workbook.add_worksheet(sheet.name, worksheet_class=ExactSheet), sheet, frame, count, words,
                      styles)
-    workbook.close()
+    _close(workbook)
+
+
+def _close(workbook: Workbook) -> None:
+    """Close the workbook, its zip entries deflated at ZIP_LEVEL (xlsxwriter has no option: its ZipFile is swapped).
+
+    On the sample, level 1 deflates the 60 MB of sheet XML in about 0.2 s
+    instead of 0.65 s, for 8.6 MB instead of 6.8 MB; the entries' contents
+    are the same bytes. The lock keeps concurrent closes from restoring each
+    other's swap.
+    """
+    with ZIP_SWAP:
+        original = xlsxwriter.workbook.ZipFile
+        xlsxwriter.workbook.ZipFile = functools.partial(original, compresslevel=ZIP_LEVEL)
+        try:
+            workbook.close()
+        finally:
+            xlsxwriter.workbook.ZipFile = original
 
 
 def rows_shown(total: int, max_rows: int) -> int:

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -23,11 +24,12 @@ import pytest
 
 import portfolio
 from portfolio.audit.rundir import output_tables
+import xlsxwriter.workbook
 from xlsxwriter.workbook import Workbook
 
 from reports.cards import path_badge
 from reports.selections import path_position
-from reports.workbook import write_rows, write_workbook
+from reports.workbook import ZIP_LEVEL, write_rows, write_workbook
 from reports.workbook_cells import ExactSheet, Styles, number_format
 from test_metrics import holdings_frame, issuers_frame
 
@@ -166,6 +168,14 @@ def test_two_writes_are_byte_identical(result: portfolio.Result, workbook: Path,
     properties = openpyxl.load_workbook(again, read_only=True).properties
     assert properties.creator == "portfolio"
     assert properties.created == dt.datetime(2023, 12, 31)
+
+
+def test_entries_are_deflated_at_zip_level_and_xlsxwriter_is_left_as_found(workbook: Path) -> None:
+    with zipfile.ZipFile(workbook) as archive:
+        for info in archive.infolist():
+            deflater = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+            assert info.compress_size == len(deflater.compress(archive.read(info)) + deflater.flush()), info.filename
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
 
 
 def test_processes_with_other_string_hashes_write_the_same_bytes(tmp_path: Path) -> None:
