@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.typing import DataFrameGroupBy
 
 from portfolio import Baseline, ProjectionSummary, Result, kernel, names
 
@@ -145,7 +146,9 @@ def issuer_names(result: Result, issuer_ids: list[str]) -> dict[str, str]:
     when the issuer table names none: a bond's name ("... 2,75% 2035") is the
     name of a line, not of its issuer.
     """
-    lines = result.contributions[result.contributions["issuer_id"].isin(issuer_ids)]
+    lines = result.contributions
+    lines = lines.loc[lines["issuer_id"].isin(issuer_ids), [column for column in ("issuer_id", "issuer_name", "name")
+                                                             if column in lines.columns]]
     names: dict[str, str] = {}
     if "issuer_name" in lines.columns:
         named = lines[lines["issuer_name"].fillna("").astype(str) != ""]
@@ -153,6 +156,11 @@ def issuer_names(result: Result, issuer_ids: list[str]) -> dict[str, str]:
     held = lines[lines["name"].fillna("").astype(str).str.strip() != ""].drop_duplicates("issuer_id")
     first_seen = dict(zip(held["issuer_id"].astype(str), held["name"].astype(str)))
     return {issuer: names.get(issuer) or first_seen.get(issuer, issuer) for issuer in issuer_ids}
+
+
+def _aggregate(grouped: DataFrameGroupBy, **named: tuple[str, str]) -> pd.DataFrame:
+    """`grouped.agg(**named)`, one reduction (`name=(column, "sum")`) at a time: ~5 ms less a call than pandas'."""
+    return pd.DataFrame({name: getattr(grouped[column], how)() for name, (column, how) in named.items()})
 
 
 def covered_target_lines(result: Result, date: pd.Timestamp) -> pd.DataFrame:
@@ -165,7 +173,7 @@ def covered_target_lines(result: Result, date: pd.Timestamp) -> pd.DataFrame:
 def top_emitters(result: Result, date: pd.Timestamp, count: int = 10) -> pd.DataFrame:
     """The issuers with the largest financed emissions in the listed yield assets, with their share."""
     lines = covered_target_lines(result, date)
-    grouped = lines.groupby("issuer_id", sort=True).agg(financed=(EMISSIONS, "sum"), value=(VALUE, "sum"))
+    grouped = _aggregate(lines.groupby("issuer_id", sort=True), financed=(EMISSIONS, "sum"), value=(VALUE, "sum"))
     grouped["share"] = kernel.share(grouped["financed"].to_numpy(), grouped["financed"].sum())
     grouped = grouped.reset_index().sort_values(["financed", "issuer_id"], ascending=[False, True], kind="stable")
     return grouped.head(count).reset_index(drop=True)
@@ -176,7 +184,7 @@ def breakdown(result: Result, date: pd.Timestamp, column: str, group: Callable[[
     """Shares of financed emissions and of covered value by `group(column value)`, the smallest pooled as other."""
     lines = covered_target_lines(result, date)
     keys = lines[column].fillna("").astype(str).map(group)
-    grouped = lines.groupby(keys, sort=True).agg(financed=(EMISSIONS, "sum"), value=(VALUE, "sum"))
+    grouped = _aggregate(lines.groupby(keys, sort=True), financed=(EMISSIONS, "sum"), value=(VALUE, "sum"))
     grouped = grouped.rename_axis("key").reset_index()
     grouped = grouped.sort_values(["financed", "key"], ascending=[False, True], kind="stable")
     grouped["other"] = False
@@ -215,7 +223,7 @@ def worth_closing(result: Result, date: pd.Timestamp) -> pd.DataFrame:
     if "parent_holding_id" in lines.columns:
         lines = lines[lines["parent_holding_id"] == ""]
     ordered = lines.sort_values([VALUE, "holding_id"], ascending=[False, True], kind="stable")
-    grouped = ordered.groupby("issuer_id", sort=False).agg(value=(VALUE, "sum"), reason=("reason", "first"))
+    grouped = _aggregate(ordered.groupby("issuer_id", sort=False), value=(VALUE, "sum"), reason=("reason", "first"))
     grouped["reason"] = grouped["reason"].astype(str).str.split("|").str[0]
     grouped = grouped.reset_index().sort_values(["value", "issuer_id"], ascending=[False, True], kind="stable")
     return grouped.reset_index(drop=True)
@@ -248,7 +256,7 @@ def coverage_split(result: Result, date: pd.Timestamp) -> pd.DataFrame:
 
 def gaps_by_reason(gaps: pd.DataFrame) -> pd.DataFrame:
     """How many lines and how much value each reason concerns (a line may have two reasons)."""
-    grouped = gaps.groupby("reason", sort=True).agg(lines=("holding_id", "size"), value=(VALUE, "sum"))
+    grouped = _aggregate(gaps.groupby("reason", sort=True), lines=("holding_id", "size"), value=(VALUE, "sum"))
     return grouped.reset_index().sort_values(["value", "reason"], ascending=[False, True], kind="stable")
 
 

@@ -103,11 +103,10 @@ def temperature_section(result: Result, charts: ChartWriter, number: int, lang: 
     words = WORDS[lang]
     method = result.settings.temperature.method
     rows = _rows(result.temperature_portfolio, method)
-    dates = sorted(rows["as_of"].unique())
     scored = rows[rows["temperature_c"].notna()]
-    if not dates or scored.empty:
+    if scored.empty:
         return section("temperature", number, words["section"], paragraph(words["none"]))
-    date = pd.Timestamp(max(scored["as_of"]))
+    date = pd.Timestamp(scored["as_of"].max())
     intro = paragraph(words["intro"].format(date=long_date(date, lang), method=method,
                                             method_name=words["methods"][method]))
     body = intro + _summary_table(rows[rows["as_of"] == date], lang)
