@@ -70,6 +70,10 @@ LABELS: dict[str, dict[str, str]] = {
                      "{file} contient toutes les lignes."),
         "cut_largest": "les plus fortes émissions financées ({column}), dans l'ordre du fichier",
         "cut_first": "les premières lignes dans l'ordre du fichier",
+        "latest_note": ("Dernier instantané seulement ({date}) : {shown} lignes sur {total} ; {file} contient "
+                        "tous les instantanés."),
+        "latest_cut_note": ("Dernier instantané ({date}), limité à ses {shown} premières lignes (limite d'Excel), "
+                            "sur {total} ; {file} contient toutes les lignes."),
     },
     "en": {
         "title": "Responsible investment: report to the finance directorate",
@@ -105,6 +109,9 @@ LABELS: dict[str, dict[str, str]] = {
         "cut_note": "Showing {shown} of {total} rows (Excel's limit): {which}; {file} has every row.",
         "cut_largest": "the largest financed emissions ({column}), in file order",
         "cut_first": "the first rows in file order",
+        "latest_note": "Latest snapshot only ({date}): {shown} of {total} rows; {file} has every snapshot.",
+        "latest_cut_note": ("Latest snapshot ({date}), its first {shown} rows (Excel's limit), of {total}; {file} "
+                            "has every row."),
     },
 }
 

@@ -56,3 +56,21 @@ def test_workbook_has_the_company_scores_sheet(book, tmp_path):
     write_workbook(result, tmp_path / "report.xlsx")
     sheets = openpyxl.load_workbook(tmp_path / "report.xlsx", read_only=True).sheetnames
     assert "temperature" in sheets and "temperature_portfolio" in sheets
+
+
+@pytest.mark.parametrize("lang, note", [
+    ("fr", "Dernier instantané seulement (2023-12-31) : 18 lignes sur 27 ; temperature.csv contient tous les "
+           "instantanés."),
+    ("en", "Latest snapshot only (2023-12-31): 18 of 27 rows; temperature.csv has every snapshot.")])
+def test_company_scores_sheet_shows_the_latest_snapshot_under_a_note(book, tmp_path, lang, note):
+    # H1 (I1) and H2 (I2) at 2023-12-31, H0 (I1) at 2022-12-31: 3 issuer-dates x 9 scores, 2 of them at the latest
+    result = portfolio.analyze(book[0], book[1], targets=book[2])
+    assert len(result.temperature) == 27
+    write_workbook(result, tmp_path / "report.xlsx", lang)
+    workbook = openpyxl.load_workbook(tmp_path / "report.xlsx", read_only=True)
+    rows = list(workbook["temperature"].values)
+    assert rows[0][0] == note and rows[1][:2] == ("as_of", "issuer_id")
+    assert {(row[0].date().isoformat(), row[1]) for row in rows[2:]} == {("2023-12-31", "I1"), ("2023-12-31", "I2")}
+    assert len(rows) == 2 + 18
+    portfolio_rows = list(workbook["temperature_portfolio"].values)
+    assert len(portfolio_rows) == 1 + len(result.temperature_portfolio)  # every snapshot, no note
