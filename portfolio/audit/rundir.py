@@ -26,7 +26,6 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,6 @@ from reports.csv_files import write_csv
 from reports.text_safety import neutralise
 
 Writer = Callable[[Result, Path], None]
-WRITER_THREADS = 2  # the machine kind has two cores; more threads only interleave the Python parts
 
 
 def out_expected(can_force: bool = True) -> str:
@@ -135,28 +133,6 @@ def write_folder(out: Path, fill: Callable[[Path], None], force: bool = False,
     return out
 
 
-def csv_writer(frame: pd.DataFrame) -> Writer:
-    """A writer of `frame` as contract CSV, its cells neutralised for spreadsheets."""
-    def write(_: Result, path: Path) -> None:
-        with path.open("wb") as handle:
-            write_csv(neutralise(frame), handle)
-    return write
-
-
-def write_concurrently(result: Result, work: Path, writers: Mapping[str, Writer]) -> None:
-    """Run every writer, each on its own file, on WRITER_THREADS threads; the first failure (in order) is raised.
-
-    Each file's bytes depend on the Result alone, so the order in which they
-    finish changes nothing. What overlaps is the work done outside Python's
-    lock: Arrow's CSV formatting, zlib deflating the workbook, the writes.
-    The slow writers come first (the reports), so they start at once.
-    """
-    with ThreadPoolExecutor(max_workers=WRITER_THREADS) as pool:
-        pending = [pool.submit(writer, result, work / name) for name, writer in writers.items()]
-    for done in pending:
-        done.result()
-
-
 def output_tables(result: Result) -> dict[str, pd.DataFrame]:
     """The run folder's CSV outputs (the declared `OUTPUT_TABLES`), by file name."""
     tables = {table.file: getattr(result, table.frame) for table in OUTPUT_TABLES}
@@ -192,10 +168,14 @@ def write_run(result: Result, out: str | Path, force: bool = False,
     step = progress or (lambda _: None)
 
     def fill(work: Path) -> None:
-        writers = {**(extra_writers or {}), **{name: csv_writer(frame) for name, frame in output_tables(result).items()}}
-        step("writing " + ", ".join(writers))
-        write_concurrently(result, work, writers)
+        for name, frame in output_tables(result).items():
+            step(f"writing {name}")
+            with (work / name).open("wb") as handle:
+                write_csv(neutralise(frame), handle)
         (work / PROJECTION_SUMMARY).write_bytes(json_bytes(projection_summary(result)))
+        for name, writer in (extra_writers or {}).items():
+            step(f"writing {name}")
+            writer(result, work / name)
         step("writing manifest")
         hashes = {path.name: sha256_file(path) for path in sorted(work.iterdir()) if path.name != MARKER}
         step("copying inputs")
