@@ -20,8 +20,8 @@ It prints, for each, wall time, CPU time (user + system of the process and
 its threads), peak RSS and the ratio of the project's wall time to the
 yardstick's, plus the 1-, 5- and 15-minute load averages (the machine may
 be shared: only ratios measured in the same run hold). It also times the
-bundled sample without reports. With `--write`, the figures go to
-benchmarks/results.md.
+bundled sample without reports. The figures are copied into
+benchmarks/results.md by hand, with the load averages printed beside them.
 """
 
 from __future__ import annotations

@@ -2,4 +2,4 @@
 
 VERSION = "0.1.0"
 # Bump when a formula, a selection rule or an output format changes (docs/methodology.md).
-METHODOLOGY_VERSION = "2026.11-contract-v1"
+METHODOLOGY_VERSION = "2026.12-contract-v2"
