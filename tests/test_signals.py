@@ -104,3 +104,18 @@ def test_inputs_are_never_modified_nor_opened_for_writing(tables, tmp_path, run_
     assert opened, "the audit hook saw no input being opened"
     for _, mode, flags in opened:
         assert mode in (None, "r", "rb") and not flags & WRITE_FLAGS, (mode, flags)
+
+
+def test_an_interruption_while_the_working_folder_is_being_created_leaves_nothing(tmp_path, monkeypatch):
+    # the signal lands between the folder's mkdir and its marker: the clean-up block must already own it
+    from portfolio.audit import rundir
+
+    def interrupted(folder: Path) -> Path:
+        folder.mkdir()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rundir, "own", interrupted)
+    out = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        rundir.write_folder(out, lambda work: None)
+    assert not out.exists() and leftovers(out) == []

@@ -36,7 +36,7 @@ from holdings.problems import InputError, Problem, quote_value, shown_name
 from portfolio.audit.archive import copy_inputs
 from portfolio.audit.manifest import MANIFEST, build_manifest, json_bytes, run_id, sha256_file
 from portfolio.audit.manifest_check import shape_problems, stray_files
-from portfolio.audit.workspace import MARKER, clear_dead, out_lock, owned_dir, release_marker
+from portfolio.audit.workspace import MARKER, clear_dead, out_lock, own, owned_dir, owned_name, release_marker
 from portfolio.engine.projection import MIN_SNAPSHOTS, MODEL_NAME
 from portfolio.outputs import OUTPUT_TABLES, PROJECTION_SUMMARY, RUN_INFO
 from portfolio.result import Result
@@ -113,13 +113,14 @@ def write_folder(out: Path, fill: Callable[[Path], None], force: bool = False,
     """
     with out_lock(out):
         check_out_dir(out, force, protected, can_force)
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            clear_dead(out.parent, work_prefix(out))
-            work = owned_dir(out.parent, work_prefix(out))
-        except OSError as error:
-            raise _unwritable(out, error) from None
-        try:
+        work = owned_name(out.parent, work_prefix(out))
+        try:  # entered before the working folder exists: an interruption while creating it is cleaned too
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                clear_dead(out.parent, work_prefix(out))
+                own(work)
+            except OSError as error:
+                raise _unwritable(out, error) from None
             fill(work)
             check_out_dir(out, force, protected, can_force)  # again: the folder may have changed while the run was working
             release_marker(work)

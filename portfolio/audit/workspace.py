@@ -34,15 +34,28 @@ LOCK_PREFIX = "portfolio-out-"
 _held: dict[str, int] = {}  # lock file -> how many nested holders in this process
 
 
-def owned_dir(parent: Path, prefix: str) -> Path:
-    """Create `parent/PREFIX<pid>-<random>` with its marker; the caller removes it.
+def owned_name(parent: Path, prefix: str) -> Path:
+    """The path `parent/PREFIX<pid>-<random>` of a folder this process will own (nothing is created).
+
+    Naming comes first so that a caller can enter its clean-up block before
+    the folder exists: an interruption while creating it is then cleaned too.
+    """
+    return parent / f"{prefix}{os.getpid()}-{uuid.uuid4().hex}"
+
+
+def own(folder: Path) -> Path:
+    """Create `folder` with its marker; the caller removes it.
 
     A process killed between the two leaves an empty folder, which `clear_dead` removes too.
     """
-    folder = parent / f"{prefix}{os.getpid()}-{uuid.uuid4().hex}"
     folder.mkdir()
     (folder / MARKER).write_text(str(os.getpid()), encoding="ascii")
     return folder
+
+
+def owned_dir(parent: Path, prefix: str) -> Path:
+    """Create a folder `owned_name` names, with its marker; the caller removes it."""
+    return own(owned_name(parent, prefix))
 
 
 def release_marker(folder: Path) -> None:
@@ -90,8 +103,9 @@ def scratch(prefix: str) -> Iterator[Path]:
     """A working folder in the temporary directory for the block; leftovers of killed runs cleared first."""
     parent = Path(tempfile.gettempdir())
     clear_dead(parent, prefix)
-    folder = owned_dir(parent, prefix)
+    folder = owned_name(parent, prefix)
     try:
+        own(folder)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
