@@ -33,7 +33,8 @@ from portfolio.engine.gaps import (MISSING_BASELINE, NO_PROJECTION, fund_warning
 from portfolio.engine.lookthrough import expand_funds
 from portfolio.engine.metrics import compute_metrics, metric_series
 from portfolio.engine.pai import compute_pai
-from portfolio.engine.projection import MIN_SNAPSHOTS, PROJECTION_COLUMNS, project
+from portfolio.engine.projection import (MIN_SNAPSHOTS, PROJECTION_COLUMNS, monthly_log_series, observed_months,
+                                         project, usable)
 from portfolio.settings import Settings, load_settings
 from portfolio.engine.names import FOOTPRINT, TRAJECTORY_PERIMETER
 from portfolio.engine.trajectory import Baseline, compute_trajectory, find_baselines
@@ -169,8 +170,8 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
         projected = project(series, baseline.metric, baseline.value, settings.trajectory)
         if projected is None:
             warnings.append(run_warning(NO_PROJECTION, f"no projection of {baseline.metric}: "
-                                        f"{int(series.notna().sum())} snapshots with a value, "
-                                        f"at least {MIN_SNAPSHOTS} needed"))
+                                        f"{observed_months(monthly_log_series(usable(series)))} month ends "
+                                        f"with a value above 0, at least {MIN_SNAPSHOTS} needed"))
             continue
         projections.append(projected[0])
         summaries.append(projected[1])

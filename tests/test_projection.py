@@ -104,3 +104,16 @@ def test_closed_form_is_the_statsmodels_state_space_maximum(seed: int) -> None:
     # the optimiser stops at a tolerance; the closed form is the maximum itself, never below it
     assert model.loglike([fit.shock_sd ** 2]) >= fitted.llf - 1e-9
     assert fit.sd == pytest.approx(np.sqrt(np.asarray(expected.var_pred_mean)), rel=1e-3)
+
+
+def test_snapshots_in_the_same_month_count_once() -> None:
+    # six weekly snapshots over two months are two observations of the monthly model: no projection
+    weekly = pd.DatetimeIndex(["2024-11-08", "2024-11-15", "2024-11-22", "2024-11-29", "2024-12-06", "2024-12-31"])
+    assert project(series(np.linspace(100, 95, 6), weekly), FOOTPRINT, 100.0, SETTINGS) is None
+    # a mid-month snapshot beside month ends: the later one of the month stands, six months remain
+    dates = pd.DatetimeIndex(["2024-07-31", "2024-08-31", "2024-09-15", "2024-09-30", "2024-10-31", "2024-11-30",
+                              "2024-12-31"])
+    values = np.array([100.0, 99.0, 50.0, 98.0, 97.0, 96.0, 95.0])
+    _, summary = project(series(values, dates), FOOTPRINT, 100.0, SETTINGS)
+    assert summary.snapshots == 6
+    assert summary.annual_change == pytest.approx(np.expm1(12 * np.log(95 / 100) / 5), rel=1e-12)

@@ -32,7 +32,7 @@ line, a local linear trend, a deterministic trend with AR(1) deviations):
 what followed, on the sample and on synthetic paths; the figures are in
 docs/methodology.md. The probability of meeting the target is the model's
 own predictive probability P(ln F(T) <= ln(B (1 - r))), T the target date.
-Fewer than MIN_SNAPSHOTS values: no projection, a warning instead.
+Fewer than MIN_SNAPSHOTS month ends with a value: no projection, a warning instead.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class ProjectionSummary:
 
     metric: str
     model: str                    # MODEL
-    snapshots: int
+    snapshots: int                # month ends with a value the model was fitted on
     first_date: str
     last_date: str
     last_value: float             # where the projection starts
@@ -101,6 +101,17 @@ def monthly_log_series(series: pd.Series) -> np.ndarray:
     return values.reindex(grid).to_numpy()
 
 
+def usable(series: pd.Series) -> pd.Series:
+    """The snapshots the model can take: a value (not empty), above 0 (its logarithm), in date order."""
+    series = series.dropna().sort_index()
+    return series[series > 0]
+
+
+def observed_months(log_values: np.ndarray) -> int:
+    """Month ends with a value on the grid: the model's observations (two snapshots in a month count once)."""
+    return int(np.count_nonzero(~np.isnan(log_values)))
+
+
 def fit_forecast(log_values: np.ndarray, steps: int) -> Forecast:
     """The random walk with drift fitted on `log_values` (NaN: no snapshot), forecast `steps` months past the last."""
     months = np.flatnonzero(~np.isnan(log_values))
@@ -118,14 +129,14 @@ def fit_forecast(log_values: np.ndarray, steps: int) -> Forecast:
 def project(series: pd.Series, metric: str, baseline: float,
             settings: Trajectory) -> tuple[pd.DataFrame, ProjectionSummary] | None:
     """Fit the model on `series` (value by snapshot date) and project it month by month to the target date."""
-    series = series.dropna().sort_index()
-    series = series[series > 0]
-    if len(series) < MIN_SNAPSHOTS:
+    series = usable(series)
+    log_values = monthly_log_series(series)
+    if observed_months(log_values) < MIN_SNAPSHOTS:
         return None
     start, target = pd.Timestamp(settings.baseline_date), pd.Timestamp(settings.target_date)
     last = series.index.max()
     future = month_ends_between(last, max(target, last + pd.offsets.MonthEnd(1)))
-    fit = fit_forecast(monthly_log_series(series), len(future))
+    fit = fit_forecast(log_values, len(future))
     horizon = float(years_between(start, target))
     in_range = future <= target
     projection = pd.DataFrame({
@@ -136,7 +147,7 @@ def project(series: pd.Series, metric: str, baseline: float,
                             settings.shape),
     })[in_range].reset_index(drop=True)
     goal = baseline * (1 - settings.reduction)
-    summary = _summary(series, metric, fit, goal, future, in_range)
+    summary = _summary(series, metric, fit, goal, future, in_range, observed_months(log_values))
     return projection, summary
 
 
@@ -146,7 +157,7 @@ def normal_cdf(z: float) -> float:
 
 
 def _summary(series: pd.Series, metric: str, fit: Forecast, goal: float, future: pd.DatetimeIndex,
-             in_range: np.ndarray) -> ProjectionSummary:
+             in_range: np.ndarray, observed: int) -> ProjectionSummary:
     """The figures at the target date (the last month end of the projection) and when the median meets the goal."""
     at = int(np.flatnonzero(in_range)[-1]) if in_range.any() else None
     mean, sd = (fit.mean[at], fit.sd[at]) if at is not None else (np.log(series.iloc[-1]), 0.0)
@@ -159,7 +170,7 @@ def _summary(series: pd.Series, metric: str, fit: Forecast, goal: float, future:
         months = int(np.ceil((np.log(goal) - last_log) / fit.drift))
         reached = (series.index.max() + pd.offsets.MonthEnd(months)).strftime("%Y-%m-%d")
     return ProjectionSummary(
-        metric=metric, model=MODEL, snapshots=len(series),
+        metric=metric, model=MODEL, snapshots=observed,
         first_date=series.index.min().strftime("%Y-%m-%d"), last_date=series.index.max().strftime("%Y-%m-%d"),
         last_value=float(series.iloc[-1]), annual_change=float(np.expm1(12 * fit.drift)), monthly_sd=fit.shock_sd,
         target_value=goal, projected_at_target=float(np.exp(mean)),
