@@ -163,7 +163,8 @@ def to_text(series: pd.Series) -> pd.Series:
 
 def formula_like_identifier(values: pd.Series) -> pd.Series:
     """Identifiers a spreadsheet would run as a formula: starting with `=`, `+`, `@`, tab, CR, or `-` not before a digit."""
-    return values.str.match(FORMULA_LIKE_ID).fillna(False).astype(bool)
+    return by_distinct_value(values, lambda value: isinstance(value, str) and FORMULA_LIKE_ID.match(value) is not None
+                             ).fillna(False).astype(bool)  # once per distinct id: the look-ahead has no vector kernel
 
 
 def to_enum(series: pd.Series, spellings: Mapping[str, str]) -> pd.Series:

@@ -36,9 +36,8 @@ from portfolio.engine.pai import compute_pai
 from portfolio.engine.projection import (MIN_SNAPSHOTS, PROJECTION_COLUMNS, monthly_log_series, observed_months,
                                          project, usable)
 from portfolio.settings import Settings, load_settings
-from portfolio.engine.names import FOOTPRINT, TRAJECTORY_PERIMETER
+from portfolio.engine.names import TRAJECTORY_PERIMETER
 from portfolio.engine.trajectory import Baseline, compute_trajectory, find_baselines
-from portfolio.rebalance.advice import propose
 from portfolio.result import InputRecord, Result
 
 Table = str | Path | pd.DataFrame
@@ -187,8 +186,6 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
                     temperature_portfolio=None if rating is None else rating.portfolio,
                     temperature_contributions=None if rating is None else rating.contributions)
     check_finite(result)
-    result.advice = propose(contributions, trajectory, result.baseline(FOOTPRINT).value,
-                            result.projection_summary(FOOTPRINT), settings.trajectory)
     return result
 
 
