@@ -3,9 +3,10 @@
 argparse rather than click/typer: the contract's `--holdings H [H ...]`,
 repeatable, is a variadic option, which click cannot express and argparse
 does with `nargs="+"` and `action="extend"`. Each subcommand module offers
-`register(commands)` (its parser, with `run(args, parser) -> int` as default
-`handler`, and itself as `command_parser`). Only the command being run is
-imported: `portfolio --help` lists the commands from `COMMANDS` alone and
+`DESCRIPTION`, an optional `EPILOG`, `add_arguments(parser)` and `run(args,
+parser) -> int`; `build_parser` makes the subcommand's parser from them, with
+`run` as its `handler` and the parser itself as `command_parser`. Only the
+command being run is imported: `portfolio --help` lists the commands from `COMMANDS` alone and
 loads no engine. Exit status: 0
 success (also with warnings), 2 bad input or usage (nothing written), 1 when
 a check fails (verify).
@@ -17,6 +18,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from importlib import import_module
 
@@ -48,9 +50,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_line in COMMANDS.items():
         if name == command:
-            import_module(f"portfolio.cli.{name}").register(commands, help_line)
+            _command_parser(commands, name, help_line)
         else:
             commands.add_parser(name, help=help_line, add_help=False)
+    return parser
+
+
+def _command_parser(commands: Any, name: str, help_line: str) -> argparse.ArgumentParser:
+    """The full parser of one subcommand, from its module `portfolio.cli.<name>`."""
+    module = import_module(f"portfolio.cli.{name}")
+    parser = commands.add_parser(name, help=help_line, description=module.DESCRIPTION,
+                                 epilog=getattr(module, "EPILOG", None),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    module.add_arguments(parser)
+    parser.set_defaults(handler=module.run, command_parser=parser)
     return parser
 
 

@@ -27,6 +27,7 @@ from portfolio.audit.store import check_not_published, open_store, record_run
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
+DESCRIPTION = "Compute every figure of the data contract into a new run folder."
 EPILOG = """\
 inputs: CSV (',' or ';', decimal point or comma, UTF-8 or Windows-1252),
 XLSX (first sheet, or book.xlsx#Sheet) or Parquet; see README.md.
@@ -57,11 +58,8 @@ file. Two runs to one --out at once: the second exits 2.
 """
 
 
-def register(commands: Any, help_line: str) -> None:
-    parser = commands.add_parser(
-        "analyze", help=help_line,
-        description="Compute every figure of the data contract into a new run folder.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `portfolio analyze` (its parser is built by `portfolio.cli.build_parser`)."""
     parser.add_argument("--holdings", nargs="+", action="extend", metavar="H", type=Path,
                         help="holdings file(s), one per month is usual; may be repeated")
     parser.add_argument("--issuers", type=Path, metavar="I", help="issuer carbon/ESG file")
@@ -83,7 +81,6 @@ def register(commands: Any, help_line: str) -> None:
     parser.add_argument("--pdf", action="store_true",
                         help="also print report.html to report.pdf with a local headless Chromium")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success (no progress, notes or warnings count)")
-    parser.set_defaults(handler=run, command_parser=parser)
 
 
 class Terminated(KeyboardInterrupt):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 from portfolio.audit.history import diff_text, history_text
 from portfolio.audit.store import open_store, resolve_run, run_figures
 
+DESCRIPTION = "The runs recorded in the run history and the published figure per month."
 EPILOG = """\
 Without --diff: every recorded run (when, id, snapshots, folder), then per
 month the published figures: listed_yield carbon footprint and financed
@@ -20,15 +20,11 @@ first characters of its id.
 """
 
 
-def register(commands: Any, help_line: str) -> None:
-    parser = commands.add_parser(
-        "history", help=help_line,
-        description="The runs recorded in the run history and the published figure per month.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `portfolio history` (its parser is built by `portfolio.cli.build_parser`)."""
     parser.add_argument("--store", type=Path, required=True, metavar="PATH", help="run history (SQLite file)")
     parser.add_argument("--diff", nargs=2, metavar=("RUN_A", "RUN_B"),
                         help="show the figures that changed from RUN_A to RUN_B")
-    parser.set_defaults(handler=run, command_parser=parser)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -7,7 +7,6 @@ import datetime as dt
 import sys
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 from holdings.problems import InputError, Problem, quote_value
 from portfolio.audit.history import ID_SHOWN, headlines_first
@@ -19,6 +18,7 @@ EXIT_ALTERED = 1
 EXIT_REFUSED = 2
 SHOWN_CHANGES = 10
 
+DESCRIPTION = "Mark a recorded run's figures as the published figures of its months."
 EPILOG = """\
 The run must have been recorded in the store (`portfolio analyze --store
 PATH`) and its folder must be intact (outputs and input copies matching
@@ -33,18 +33,14 @@ that differ are listed on stderr), or the run is not in the store.
 """
 
 
-def register(commands: Any, help_line: str) -> None:
-    parser = commands.add_parser(
-        "publish", help=help_line,
-        description="Mark a recorded run's figures as the published figures of its months.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `portfolio publish` (its parser is built by `portfolio.cli.build_parser`)."""
     parser.add_argument("folder", type=Path, metavar="RUN_DIR", help="a run folder recorded in the store")
     parser.add_argument("--store", type=Path, required=True, metavar="PATH", help="run history (SQLite file)")
     parser.add_argument("--restate", type=_reason, metavar="REASON",
                         help="publish over different published figures, for this reason (kept with them)")
     parser.add_argument("--as-of", action="append", type=_date, metavar="DATE", dest="months",
                         help="publish only this snapshot (YYYY-MM-DD); may be repeated")
-    parser.set_defaults(handler=run, command_parser=parser)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

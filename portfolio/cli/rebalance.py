@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -27,6 +26,7 @@ from reports.csv_files import format_csv
 from reports.frontier import frontier_html
 
 EXIT_SOLVER, EXIT_INFEASIBLE = 1, 3
+DESCRIPTION = "Least-tracking-error issuer weights whose carbon footprint meets a target."
 EPILOG = """\
 works on the covered holdings of listed_yield (bucket yield, listed, covered)
 at DATE, by issuer (look-through lines of a fund count under their issuer);
@@ -43,12 +43,8 @@ exit status: 0 done, 2 bad input, 3 target out of reach, 1 solver failure.
 """
 
 
-def register(commands: Any, help_line: str) -> None:
-    """The subcommand's parser, with `run` as its handler."""
-    parser = commands.add_parser(
-        "rebalance", help=help_line,
-        description="Least-tracking-error issuer weights whose carbon footprint meets a target.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `portfolio rebalance` (its parser is built by `portfolio.cli.build_parser`)."""
     parser.add_argument("--run", type=Path, required=True, metavar="DIR", help="a run folder of `portfolio analyze`")
     parser.add_argument("--as-of", required=True, metavar="DATE", help="the snapshot date, YYYY-MM-DD")
     parser.add_argument("--target", default="path", metavar="path|VALUE",
@@ -57,7 +53,6 @@ def register(commands: Any, help_line: str) -> None:
     parser.add_argument("--config", type=Path, metavar="C", help="settings TOML with a [rebalance] table")
     parser.add_argument("--out", type=Path, required=True, metavar="OUT", help="a new or empty output folder")
     parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of frontier.html (default fr)")
-    parser.set_defaults(handler=run, command_parser=parser)
 
 
 def _as_of(text: str) -> pd.Timestamp:

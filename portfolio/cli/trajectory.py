@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from portfolio.audit.load import load_run
 
+DESCRIPTION = "Status, years ahead, projection and drift of the latest snapshot of a run\nfolder."  # wrapped by hand, like every raw help text
 
-def register(commands: Any, help_line: str) -> None:
-    parser = commands.add_parser(
-        "trajectory", help=help_line,
-        description="Status, years ahead, projection and drift of the latest snapshot of a run folder.")
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `portfolio trajectory` (its parser is built by `portfolio.cli.build_parser`)."""
     parser.add_argument("--run", type=Path, required=True, metavar="DIR",
                         help="a run folder written by `portfolio analyze`")
-    parser.set_defaults(handler=run, command_parser=parser)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from portfolio.cli.progress import Progress
 from portfolio.audit.report_files import REPORT_WRITERS
@@ -13,6 +12,7 @@ from portfolio.audit.verify import verify_run
 
 EXIT_MISMATCH = 1
 
+DESCRIPTION = "Re-run a run folder from its own input copies and settings and compare every output."
 EPILOG = """\
 The run is recomputed from the copies of its inputs (DIR/inputs/) with the
 settings recorded in DIR/manifest.json, into a temporary folder; every output
@@ -27,14 +27,10 @@ folder.
 """
 
 
-def register(commands: Any, help_line: str) -> None:
-    parser = commands.add_parser(
-        "verify", help=help_line,
-        description="Re-run a run folder from its own input copies and settings and compare every output.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `portfolio verify` (its parser is built by `portfolio.cli.build_parser`)."""
     parser.add_argument("folder", type=Path, metavar="DIR", help="a run folder written by `portfolio analyze`")
     parser.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
-    parser.set_defaults(handler=run, command_parser=parser)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
