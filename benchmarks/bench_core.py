@@ -383,7 +383,9 @@ def child_wrap(out: str, command: list[str]) -> int:
 
 def child_compute(holdings: str, issuers: str, out: str) -> int:
     """Read with the project readers (untimed), then time the compute step alone."""
-    from esg_scores import read_issuers
+    import pandas as pd
+
+    from esg_scores import RecordTimeline, read_issuers
     from holdings import read_holdings
     from portfolio.engine.exposure import build_contributions
     from portfolio.engine.gaps import gap_warnings
@@ -395,6 +397,8 @@ def child_compute(holdings: str, issuers: str, out: str) -> int:
     config = Settings()
     started = time.perf_counter()
     positions, _ = read_holdings([holdings], config.columns, config.values, config.health_purposes)
+    if not isinstance(positions, pd.DataFrame):  # a large book is read as the engine walks it: read it all here
+        positions = positions.frame()
     read_holdings_s = time.perf_counter() - started
     started = time.perf_counter()
     records, _ = read_issuers(issuers, config.columns, config.values)
@@ -405,7 +409,7 @@ def child_compute(holdings: str, issuers: str, out: str) -> int:
     peak_before = rss_kib("VmHWM")
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
-    contributions = build_contributions(positions, records, config)
+    contributions = build_contributions(positions, RecordTimeline.of(records, config.publication_lag_months), config)
     t1 = time.perf_counter()
     metrics = compute_metrics(contributions)
     t2 = time.perf_counter()

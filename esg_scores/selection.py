@@ -16,6 +16,8 @@ anything touches the holdings.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -33,37 +35,59 @@ def publication_dates(records: pd.DataFrame, lag_months: int) -> pd.Series:
     return records["published_on"].fillna(fallback).astype("datetime64[s]")
 
 
-def select_records(records: pd.DataFrame, requests: pd.DataFrame, lag_months: int) -> np.ndarray:
-    """For each (as_of, issuer_id) request row, the position of its record in `records`, or -1.
+@dataclass(frozen=True)
+class RecordTimeline:
+    """Records ready for the record rule: when each becomes available, and the best one of its issuer by then.
 
+    Built once per run (the ranking sorts the whole file); `select` then
+    answers any number of (as_of, issuer_id) requests, e.g. chunk by chunk.
     Ties on (year, publication date), possible when one row's date is given
     and another's is the default, go to the later row of the issuer file.
     """
-    result = np.full(len(requests), NO_RECORD, dtype=np.int64)
-    if records.empty or requests.empty:
-        return result
-    published = publication_dates(records, lag_months)
-    year_start = pd.to_datetime(records["year"].astype("int64").astype(str) + "-01-01").astype("datetime64[s]")
-    ranked = pd.DataFrame({
-        "issuer_id": records["issuer_id"].to_numpy(),
-        "available": np.maximum(published.to_numpy(), year_start.to_numpy()),
-        "year": records["year"].astype("int64").to_numpy(),
-        "published": published.to_numpy(),
-        "position": np.arange(len(records)),
-    })
-    ranked = ranked.sort_values(["year", "published", "position"], kind="stable")
-    ranked["rank"] = np.arange(len(ranked))
-    ranked = ranked.sort_values(["issuer_id", "available", "rank"], kind="stable")
-    ranked["best_rank"] = ranked.groupby("issuer_id", sort=False)["rank"].cummax()
-    position_by_rank = np.empty(len(ranked), dtype=np.int64)
-    position_by_rank[ranked["rank"].to_numpy()] = ranked["position"].to_numpy()
 
-    asked = pd.DataFrame({"as_of": requests["as_of"].astype("datetime64[s]").to_numpy(),
-                          "issuer_id": requests["issuer_id"].to_numpy(), "request": np.arange(len(requests))})
-    asked = asked[asked["issuer_id"] != ""].sort_values("as_of", kind="stable")
-    timeline = ranked[["issuer_id", "available", "best_rank"]].sort_values("available", kind="stable")
-    joined = pd.merge_asof(asked, timeline, left_on="as_of", right_on="available", by="issuer_id",
-                           direction="backward")
-    found = joined["best_rank"].notna().to_numpy()
-    result[joined["request"].to_numpy()[found]] = position_by_rank[joined["best_rank"].to_numpy()[found].astype(np.int64)]
-    return result
+    records: pd.DataFrame
+    timeline: pd.DataFrame  # issuer_id, available, best_rank, sorted by available
+    position_by_rank: np.ndarray
+
+    @classmethod
+    def of(cls, records: pd.DataFrame, lag_months: int) -> RecordTimeline:
+        if records.empty:
+            return cls(records, pd.DataFrame(columns=["issuer_id", "available", "best_rank"]),
+                       np.empty(0, dtype=np.int64))
+        published = publication_dates(records, lag_months)
+        year_start = pd.to_datetime(records["year"].astype("int64").astype(str) + "-01-01").astype("datetime64[s]")
+        ranked = pd.DataFrame({
+            "issuer_id": records["issuer_id"].to_numpy(),
+            "available": np.maximum(published.to_numpy(), year_start.to_numpy()),
+            "year": records["year"].astype("int64").to_numpy(),
+            "published": published.to_numpy(),
+            "position": np.arange(len(records)),
+        })
+        ranked = ranked.sort_values(["year", "published", "position"], kind="stable")
+        ranked["rank"] = np.arange(len(ranked))
+        ranked = ranked.sort_values(["issuer_id", "available", "rank"], kind="stable")
+        ranked["best_rank"] = ranked.groupby("issuer_id", sort=False)["rank"].cummax()
+        position_by_rank = np.empty(len(ranked), dtype=np.int64)
+        position_by_rank[ranked["rank"].to_numpy()] = ranked["position"].to_numpy()
+        return cls(records, ranked[["issuer_id", "available", "best_rank"]].sort_values("available", kind="stable"),
+                   position_by_rank)
+
+    def select(self, requests: pd.DataFrame) -> np.ndarray:
+        """For each (as_of, issuer_id) request row, the position of its record in `records`, or -1."""
+        result = np.full(len(requests), NO_RECORD, dtype=np.int64)
+        if self.records.empty or requests.empty:
+            return result
+        asked = pd.DataFrame({"as_of": requests["as_of"].astype("datetime64[s]").to_numpy(),
+                              "issuer_id": requests["issuer_id"].to_numpy(), "request": np.arange(len(requests))})
+        asked = asked[asked["issuer_id"] != ""].sort_values("as_of", kind="stable")
+        joined = pd.merge_asof(asked, self.timeline, left_on="as_of", right_on="available", by="issuer_id",
+                               direction="backward")
+        found = joined["best_rank"].notna().to_numpy()
+        result[joined["request"].to_numpy()[found]] = \
+            self.position_by_rank[joined["best_rank"].to_numpy()[found].astype(np.int64)]
+        return result
+
+
+def select_records(records: pd.DataFrame, requests: pd.DataFrame, lag_months: int) -> np.ndarray:
+    """For each (as_of, issuer_id) request row, the position of its record in `records`, or -1 (see module doc)."""
+    return RecordTimeline.of(records, lag_months).select(requests)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 THOUSANDS_SPACES = "[ \u00a0\u202f]"
 DOT_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
@@ -22,6 +23,7 @@ FRENCH_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 TRUE_WORDS = ("true", "1", "oui", "vrai", "yes")
 FALSE_WORDS = ("false", "0", "non", "faux", "no")
 FORMULA_LIKE_ID = re.compile(r"[=+@\t\r]|-(?!\d)")
+FORMULA_START = r"[-=+@\t\r]"  # the first characters FORMULA_LIKE_ID can match
 # Dates outside these years are typing errors (0001-01-01, 9999-12-31), and date arithmetic
 # (a year back, a quarter-end) must stay within the calendar.
 FIRST_DATE = np.datetime64("1900-01-01", "s")
@@ -52,6 +54,18 @@ def by_distinct_value(series: pd.Series, convert: Callable[[object], object]) ->
     return pd.Series(lookup[codes], index=series.index, dtype=object)
 
 
+def by_distinct_text(series: pd.Series, convert: Callable[[object], str]) -> pd.Series:
+    """Text from a Python `convert` applied once per distinct value; empty cells give ''.
+
+    The results are laid out by Arrow (a take over the distinct texts), never
+    as one Python string per cell.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = pa.array([convert(value) for value in uniques] + [""], pa.large_string())
+    cells = texts.take(pa.array(np.where(codes < 0, len(texts) - 1, codes)))
+    return pd.Series(pd.array(cells, dtype="str"), index=series.index)
+
+
 def detect_decimal_mark(columns: Iterable[pd.Series]) -> str:
     """`,` when any text number uses a comma or dot-grouped thousands; else `.`."""
     for series in columns:
@@ -79,6 +93,8 @@ def ambiguous_marks(text: pd.Series, decimal: str) -> np.ndarray:
 def to_number(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
     """Parse numbers in the file's convention; mask cells that are not finite numbers."""
     blank = is_blank(series)
+    if blank.all():  # an absent optional column, or one left empty: nothing to parse
+        return pd.Series(np.nan, index=series.index), np.zeros(len(series), dtype=bool)
     if pd.api.types.is_bool_dtype(series.dtype):
         return pd.Series(np.nan, index=series.index), ~blank
     if pd.api.types.is_numeric_dtype(series.dtype):
@@ -158,13 +174,26 @@ def to_text(series: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value).strip()
 
-    return by_distinct_value(series, show).fillna("").astype("str")
+    return by_distinct_text(series, show)
 
 
 def formula_like_identifier(values: pd.Series) -> pd.Series:
-    """Identifiers a spreadsheet would run as a formula: starting with `=`, `+`, `@`, tab, CR, or `-` not before a digit."""
-    return by_distinct_value(values, lambda value: isinstance(value, str) and FORMULA_LIKE_ID.match(value) is not None
-                             ).fillna(False).astype(bool)  # once per distinct id: the look-ahead has no vector kernel
+    """Identifiers a spreadsheet would run as a formula: starting with `=`, `+`, `@`, tab, CR, or `-` not before
+    a digit.
+
+    A vector kernel finds the ids starting with one of those characters; the
+    pattern (its look-ahead is Python's Unicode `\\d`) runs once per distinct
+    such id only.
+    """
+    flagged = pd.Series(False, index=values.index)
+    if not len(values):
+        return flagged
+    text = values.astype("str")
+    candidates = text.str.match(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+    if candidates.any():
+        flagged[candidates] = by_distinct_value(
+            text[candidates], lambda value: FORMULA_LIKE_ID.match(value) is not None).astype(bool).to_numpy()
+    return flagged
 
 
 def to_enum(series: pd.Series, spellings: Mapping[str, str]) -> pd.Series:
@@ -175,7 +204,7 @@ def to_enum(series: pd.Series, spellings: Mapping[str, str]) -> pd.Series:
         text = to_text(pd.Series([value], dtype=object)).iloc[0].casefold()
         return folded.get(text, text)
 
-    return by_distinct_value(series, canonical).fillna("").astype("str")
+    return by_distinct_text(series, canonical)
 
 
 def to_bool(series: pd.Series, spellings: Mapping[str, str]) -> tuple[pd.Series, np.ndarray]:
@@ -215,4 +244,4 @@ def to_tags(series: pd.Series, spellings: Mapping[str, str]) -> pd.Series:
         return "|".join(tags)
 
     blank = is_blank(series)
-    return by_distinct_value(series.where(~blank), canonical).fillna("").astype("str")
+    return by_distinct_text(series.where(~blank), canonical)

@@ -8,14 +8,18 @@ snapshot across all of them. Each row keeps its file and row number
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from holdings.problems import InputError, Problem
 from holdings.schema import Field, Rule, TableSchema, duplicates, validate
-from holdings.tabular import FIRST_DATA_ROW, RawTable, read_table
+from holdings.snapshot_chunks import chunk_rows
+from holdings.spill import PositionStore
+from holdings.stream import PositionStream, ValidatedPart, date_ordered, with_source
+from holdings.tabular import FIRST_DATA_ROW, RawTable, parquet_batches, parquet_rows, read_ahead, read_table
 
 BUCKETS = ("yield", "strategic")
 ASSET_CLASSES = ("listed_equity", "corporate_bond", "sovereign_bond", "fund", "unlisted_equity",
@@ -50,30 +54,101 @@ def holdings_schema(health_purposes: Sequence[str] = ()) -> TableSchema:
 
 
 def read_holdings(sources: Sequence[str | Path | pd.DataFrame], column_map: Mapping[str, str],
-                  spellings: Mapping[str, Mapping[str, str]],
-                  health_purposes: Sequence[str] = ()) -> tuple[pd.DataFrame, list[RawTable]]:
-    """Read, validate and stack holdings files; `InputError` lists every problem in all of them."""
+                  spellings: Mapping[str, Mapping[str, str]], health_purposes: Sequence[str] = ()
+                  ) -> tuple[pd.DataFrame | PositionStream | PositionStore, list[RawTable]]:
+    """Read, validate and stack holdings files; `InputError` lists every problem in all of them.
+
+    A book with a Parquet file past `chunk_rows()` lines is never one frame:
+    Parquet files in date order are read as the engine walks them
+    (`PositionStream`), any other such book into a `PositionStore` on disk.
+    Either reports its remaining problems (cells, repeated ids) when walked.
+    """
     schema = holdings_schema(health_purposes)
-    frames, tables, problems = [], [], []
+    large = any((parquet_rows(source) or 0) > chunk_rows() for source in sources)
+    parts, tables, problems = [], [], []
     for number, source in enumerate(sources, start=1):
         try:
-            raw = read_table(source, dict(column_map), name=f"<holdings DataFrame {number}>")
-            typed = validate(raw, schema, spellings)
+            raw, typed = _typed_parts(source, number, schema, column_map, spellings, large)
         except InputError as error:
             problems.extend(error.problems)
             continue
-        if typed.empty:
-            problems.append(Problem(raw.source, FIRST_DATA_ROW, "", "no data rows", "at least one holding"))
-            continue
-        typed["source_file"] = raw.source
-        typed["source_row"] = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(typed))
-        frames.append(typed)
+        parts.append((raw, typed))
         tables.append(raw)
-    if problems:
+    if problems and not large:
         raise InputError(problems)
+    files = [raw.source for raw in tables]
+    if large and all(parquet_rows(source) is not None for source in sources) \
+            and date_ordered(sources, dict(column_map)):
+        return PositionStream(_validated(parts, problems), files), tables
+    if large:
+        store = PositionStore()
+        for raw, typed, first_row in _validated(parts, problems):
+            store.append(typed, raw.source, first_row)
+        return store, tables
+    frames = [with_source(typed, raw.source, first_row) for raw, typed, first_row in _validated(parts, [])]
     holdings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=schema.names)
     clashes = duplicates(holdings, ["as_of", "holding_id"], holdings["source_row"], holdings["source_file"],
                          "holding_id", lambda row: row["holding_id"])
     if clashes:
         raise InputError(clashes)
     return holdings, tables
+
+
+def _typed_parts(source: str | Path | pd.DataFrame, number: int, schema: TableSchema, column_map: Mapping[str, str],
+                 spellings: Mapping[str, Mapping[str, str]], large: bool) -> tuple[RawTable, Iterator[pd.DataFrame]]:
+    """One source's `RawTable` and its validated rows in parts; `InputError` (at the end) lists all its problems.
+
+    In a large book, a large Parquet file whose numbers are numbers (no
+    decimal mark to detect over the whole file) comes in batches, validated
+    as they are read; any other source is read and validated here, whole.
+    """
+    if large and (parquet_rows(source) or 0) > chunk_rows():
+        raw, batches = parquet_batches(source, dict(column_map), chunk_rows())
+        numeric = [f.name for f in schema.fields if f.kind in ("number", "integer") and f.name in raw.frame.columns]
+        if all(pd.api.types.is_numeric_dtype(raw.frame[column].dtype) for column in numeric):
+            validate(raw, schema, spellings)  # the header: missing columns, notes on similar names
+            return raw, read_ahead(_validated_batches(raw, batches, schema, spellings))
+    raw = read_table(source, dict(column_map), name=f"<holdings DataFrame {number}>")
+    typed = validate(raw, schema, spellings)
+    if typed.empty:
+        raise InputError(Problem(raw.source, FIRST_DATA_ROW, "", "no data rows", "at least one holding"))
+    return raw, iter([typed])
+
+
+def _validated_batches(raw: RawTable, batches: Iterator[pd.DataFrame], schema: TableSchema,
+                       spellings: Mapping[str, Mapping[str, str]]) -> Iterator[pd.DataFrame]:
+    """Each batch validated as the whole file would be, its problems' rows counted from the file's first row."""
+    problems: list[Problem] = []
+    offset = 0
+    for cells in batches:
+        try:
+            typed = validate(RawTable(raw.source, cells, dict(raw.dialect)), schema, spellings)
+        except InputError as error:
+            problems += [replace(problem, row=problem.row + offset) for problem in error.problems]
+        else:
+            if not problems:
+                yield typed
+        offset += len(cells)
+    if problems:
+        raise InputError(problems)
+
+
+def _validated(parts: list[tuple[RawTable, Iterator[pd.DataFrame]]], found: list[Problem]) -> Iterator[ValidatedPart]:
+    """Every source's typed parts with the file row of their first line; `InputError` at the end for every problem.
+
+    `found` are the problems already found (a large book reports them with
+    the rest). Once there is a problem nothing more is yielded, but every part
+    is still validated, so that the error lists all of them.
+    """
+    problems = list(found)
+    for raw, typed_parts in parts:
+        rows = 0
+        try:
+            for typed in typed_parts:
+                if not problems:
+                    yield raw, typed, FIRST_DATA_ROW + rows
+                rows += len(typed)
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)

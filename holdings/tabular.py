@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -32,6 +34,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")  # UTF-16 and UTF-32 (UTF-32 LE starts as UTF-16 LE)
 DELIMITERS = (",", ";")
 FIRST_DATA_ROW = 2  # the header is row 1 in every format
+T = TypeVar("T")
 LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -297,22 +300,101 @@ def _read_parquet(data: bytes, source: str, column_map: dict[str, str]) -> RawTa
         table = pq.read_table(pa.BufferReader(data))
         if table.num_columns == 0:
             raise _empty_file(source)
-        names = normalise_header(table.column_names, column_map, source)
-        columns = {}
-        for position, name in enumerate(names):
-            column = _plain(table.column(position))
-            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                column = pc.utf8_trim_whitespace(column)
-            columns[name] = column.to_pandas(date_as_object=False)  # dates as datetime64, not Python objects
+        frame = _parquet_frame(table, normalise_header(table.column_names, column_map, source))
     except InputError:
         raise
     except Exception as error:  # a damaged file fails anywhere (footer, a page, a column's values): all unreadable
-        raise InputError(Problem(source, 1, "", quote_value(str(error).splitlines()[0] if str(error) else
-                                                            type(error).__name__),
-                                 "a readable Parquet file")) from None
-    frame = pd.DataFrame(columns)
+        raise _unreadable_parquet(source, error) from None
     dialect = {"format": "parquet", "rows": len(frame)}
     return RawTable(source, frame, dialect, _sha256(data))
+
+
+def parquet_rows(location: str | Path) -> int | None:
+    """The number of rows a Parquet file's footer declares; None for any other input or an unreadable footer."""
+    if isinstance(location, pd.DataFrame) or Path(str(location)).suffix.lower() not in (".parquet", ".pq"):
+        return None
+    try:
+        return pq.ParquetFile(str(location)).metadata.num_rows
+    except Exception:  # unreadable: the whole-file reader reports it
+        return None
+
+
+def parquet_batches(location: str | Path, column_map: dict[str, str],
+                    batch_rows: int) -> tuple[RawTable, Iterator[pd.DataFrame]]:
+    """A large Parquet file read `batch_rows` rows at a time: its `RawTable` (no cells) and its cells, batch by batch.
+
+    The cells are those `read_table` gives, in the same order; the hash is
+    the file's, read in blocks, so the file is never in memory at once.
+    """
+    path = Path(str(location))
+    source = path.name
+    try:
+        parquet = pq.ParquetFile(str(path))
+        if not parquet.schema_arrow.names:
+            raise _empty_file(source)
+        names = normalise_header(parquet.schema_arrow.names, column_map, source)
+        empty = _parquet_frame(parquet.schema_arrow.empty_table(), names)
+    except InputError:
+        raise
+    except Exception as error:
+        raise _unreadable_parquet(source, error) from None
+    raw = RawTable(source, empty, {"format": "parquet", "rows": parquet.metadata.num_rows}, _sha256_file(path), path)
+
+    def batches() -> Iterator[pd.DataFrame]:
+        try:
+            for batch in parquet.iter_batches(batch_size=batch_rows):
+                yield _parquet_frame(pa.Table.from_batches([batch]), names)
+        except Exception as error:
+            raise _unreadable_parquet(source, error) from None
+
+    return raw, batches()
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """The items of `items`, made on a helper thread from now on, one ahead of the caller.
+
+    A large Parquet file's batches are decoded (which releases the GIL) and
+    validated there: the first while the issuer files are read, each next
+    one while the engine computes the one before. The thread is a daemon: a
+    run that stops early (an error, Ctrl-C) does not wait for it.
+    """
+    ready: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+
+    def make() -> None:
+        try:
+            for item in items:
+                ready.put((True, item))
+            ready.put((False, None))
+        except BaseException as error:  # handed to the caller, raised there
+            ready.put((False, error))
+
+    def taken() -> Iterator[T]:
+        while True:
+            more, item = ready.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+
+    threading.Thread(target=make, name="read-ahead", daemon=True).start()
+    return taken()
+
+
+def _parquet_frame(table: pa.Table, names: list[str]) -> pd.DataFrame:
+    """Parquet columns as raw cells under their normalised names: text trimmed, dates as datetime64."""
+    columns = {}
+    for position, name in enumerate(names):
+        column = _plain(table.column(position))
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.utf8_trim_whitespace(column)
+        columns[name] = column.to_pandas(date_as_object=False)  # dates as datetime64, not Python objects
+    return pd.DataFrame(columns)
+
+
+def _unreadable_parquet(source: str, error: Exception) -> InputError:
+    return InputError(Problem(source, 1, "", quote_value(str(error).splitlines()[0] if str(error) else
+                                                        type(error).__name__), "a readable Parquet file"))
 
 
 def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -339,3 +421,8 @@ def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

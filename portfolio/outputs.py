@@ -43,6 +43,7 @@ EXTENSION_COLUMNS = {
 }
 EFFECT_KINDS = {"allocation": NUMBER, "emissions": NUMBER, "evic": NUMBER, "coverage": NUMBER, "total": NUMBER}
 
+CONTRIBUTIONS = "contributions.csv"  # written as the engine computes it (`portfolio.audit.rundir.analyze_into`)
 OUTPUT_TABLES = (
     OutputTable("metrics.csv", "metrics", {"as_of": DATE, "perimeter": TEXT, "metric": TEXT, "value": NUMBER},
                 ("as_of", "perimeter", "metric")),
@@ -51,7 +52,7 @@ OUTPUT_TABLES = (
                  "years_ahead": NUMBER}, ("as_of", "metric")),
     OutputTable("pai.csv", "pai", {"year": INTEGER, "perimeter": TEXT, "metric": TEXT, "value": NUMBER},
                 ("year", "perimeter", "metric")),
-    OutputTable("contributions.csv", "contributions", CONTRIBUTION_KINDS, ("as_of", "holding_id"), open_ended=True),
+    OutputTable(CONTRIBUTIONS, "contributions", CONTRIBUTION_KINDS, ("as_of", "holding_id"), open_ended=True),
     OutputTable("warnings.csv", "warnings",
                 {"as_of": DATE, "holding_id": TEXT, "issuer_id": TEXT, "reason": TEXT, "detail": TEXT},
                 ("as_of", "holding_id", "reason")),

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from portfolio.engine.contribution_table import ContributionTable
 from portfolio.engine.metrics import metric_series
 from portfolio.engine.names import FOOTPRINT
 from portfolio.engine.projection import ProjectionSummary
@@ -48,7 +49,7 @@ class Result:
     metrics: pd.DataFrame
     trajectory: pd.DataFrame
     pai: pd.DataFrame
-    contributions: pd.DataFrame
+    contribution_table: ContributionTable  # contributions.csv's rows, chunk by chunk (on disk for a large book)
     warnings: pd.DataFrame
     attribution: pd.DataFrame
     attribution_issuers: pd.DataFrame
@@ -85,13 +86,18 @@ class Result:
         return next((summary for summary in self.projection_summaries if summary.metric == metric), None)
 
     @cached_property
+    def contributions(self) -> pd.DataFrame:
+        """contributions.csv as one frame, built on first use (a large book's chunks are read back from disk)."""
+        return self.contribution_table.frame()
+
+    @cached_property
     def advice(self) -> Advice | None:
         """The rebalancing proposal when the footprint is off track (the reports' "What to do"), None on track.
 
         Solved on first use: only the reports read it, so a `--no-report` run
         never loads the solver nor solves (3.5 s of a 2M-row off-track book).
         """
-        return propose(self.contributions, self.trajectory, self.baseline(FOOTPRINT).value,
+        return propose(self.contribution_table.latest(), self.trajectory, self.baseline(FOOTPRINT).value,
                        self.projection_summary(FOOTPRINT), self.settings.trajectory)
 
     @cached_property

@@ -22,22 +22,22 @@ from esg_scores.sovereigns import read_sovereigns
 from esg_scores.targets import read_targets
 from holdings import read_holdings
 from holdings.funds import read_funds
+from holdings.spill import PositionStore
 from portfolio.engine.attribution import compute_attribution
 from portfolio.engine.drift import explain_drift
 from portfolio.engine.evic_inflation import adjusted_metrics
-from portfolio.engine.exposure import build_contributions
 from portfolio.engine.finite import check_finite
 from portfolio.engine.temperature import REGRESSION_MODEL, rate_temperature
-from portfolio.engine.gaps import (MISSING_BASELINE, NO_PROJECTION, fund_warnings, gap_warnings, refuse_gaps, run_warning,
-                            sort_warnings)
-from portfolio.engine.lookthrough import expand_funds
-from portfolio.engine.metrics import compute_metrics, metric_series
+from holdings.snapshot_chunks import frame_chunks
+from portfolio.engine.gaps import MISSING_BASELINE, NO_PROJECTION, run_warning, sort_warnings
+from portfolio.engine.metrics import metric_series
 from portfolio.engine.pai import compute_pai
 from portfolio.engine.projection import (MIN_SNAPSHOTS, PROJECTION_COLUMNS, monthly_log_series, observed_months,
                                          project, usable)
 from portfolio.settings import Settings, load_settings
 from portfolio.engine.names import TRAJECTORY_PERIMETER
 from portfolio.engine.trajectory import Baseline, compute_trajectory, find_baselines
+from portfolio.engine.walk import walk
 from portfolio.result import InputRecord, Result
 
 Table = str | Path | pd.DataFrame
@@ -76,7 +76,9 @@ def regression_table() -> pd.DataFrame:
 def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | None = None,
             settings: Settings | str | Path | dict[str, Any] | None = None,
             progress: Callable[[str], None] | None = None, *, funds: Table | None = None,
-            sovereigns: Table | None = None, fx: Table | None = None, targets: Table | None = None) -> Result:
+            sovereigns: Table | None = None, fx: Table | None = None, targets: Table | None = None,
+            contributions_sink: Callable[[pd.DataFrame], None] | None = None,
+            keep_contributions: bool = True) -> Result:
     """Compute every figure of the data contract from holdings and issuer tables.
 
     `holdings` is one table or a list of them (paths to CSV/XLSX/Parquet or
@@ -84,8 +86,10 @@ def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | No
     used. The contract's extensions: `funds` (fund composition for
     look-through), `sovereigns` (country emissions and GDP), `fx` (rates for
     issuer amounts in other currencies), `targets` (issuer targets: the
-    temperature rating). Raises `holdings.InputError` listing every input
-    problem.
+    temperature rating). `contributions_sink` receives the contribution rows
+    chunk by chunk as they are computed (a writer streams them to disk); with
+    it, `keep_contributions=False` keeps none of a large book's rows (then
+    `Result.contributions` is not available: a run without reports). Raises `holdings.InputError` listing every input problem.
     """
     step = progress or (lambda _: None)
     if (holdings is None) != (issuers is None):
@@ -124,39 +128,44 @@ def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | No
         goals, targets_table = read_targets(targets, config.columns, config.values)
         inputs.append(InputRecord.of("targets", targets_table))
     return compute(positions, records, config, compositions=compositions, countries=countries, inputs=inputs,
-                   sample=sample, progress=step, targets=goals)
+                   sample=sample, progress=step, targets=goals, contributions_sink=contributions_sink,
+                   keep_contributions=keep_contributions)
 
 
 @np.errstate(over="ignore")  # an overflow becomes inf, which `check_finite` traces back to its input
-def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, *,
+def compute(positions: pd.DataFrame | PositionStore, records: pd.DataFrame, settings: Settings, *,
             compositions: pd.DataFrame | None = None, countries: pd.DataFrame | None = None,
             inputs: list[InputRecord] | None = None, sample: bool = False,
-            progress: Callable[[str], None] | None = None, targets: pd.DataFrame | None = None) -> Result:
-    """Every figure from validated frames (frames in, frames out); `targets` adds the temperature rating."""
+            progress: Callable[[str], None] | None = None, targets: pd.DataFrame | None = None,
+            contributions_sink: Callable[[pd.DataFrame], None] | None = None,
+            keep_contributions: bool = True) -> Result:
+    """Every figure from validated frames (frames in, frames out); `targets` adds the temperature rating.
+
+    `positions` is a frame, or the `PositionStore` a large book is read into;
+    either is computed in chunks of whole snapshots (`holdings.snapshot_chunks`).
+    """
     step = progress or (lambda _: None)
     step("computing contributions")
-    if compositions is not None:
-        positions = expand_funds(positions, compositions)
-    contributions = build_contributions(positions, records, settings, countries)
-    if settings.gaps == "strict":
-        refuse_gaps(contributions, settings.scopes)
-    step("computing metrics")
-    metrics = compute_metrics(contributions)
+    chunks = frame_chunks(positions) if isinstance(positions, pd.DataFrame) else positions.chunks()
+    walked = walk(chunks, records, settings, compositions=compositions, countries=countries,
+                  rated=targets is not None, progress=step, sink=contributions_sink, keep=keep_contributions)
+    metrics = walked.metrics
     baseline_date = pd.Timestamp(settings.trajectory.baseline_date)
     if settings.trajectory.evic_inflation_adjustment:
-        metrics = pd.concat([metrics, adjusted_metrics(contributions, metrics, baseline_date)], ignore_index=True)
+        metrics = pd.concat([metrics, adjusted_metrics(walked.evic_means, metrics, baseline_date)], ignore_index=True)
         metrics = metrics.sort_values(["as_of", "perimeter", "metric"], kind="stable", ignore_index=True)
     pai = compute_pai(metrics)
     baselines = find_baselines(metrics, settings.trajectory)
     trajectory = compute_trajectory(metrics, settings.trajectory, baselines)
     step("attributing changes")
-    attribution, attribution_issuers = compute_attribution(contributions, baseline_date)
+    attribution, attribution_issuers = compute_attribution(walked.issuer_lines, walked.dates, walked.known,
+                                                           baseline_date)
     drift = explain_drift(trajectory, attribution, metrics)
-    warnings = [gap_warnings(contributions, settings.scopes), fund_warnings(contributions)]
+    warnings = list(walked.warnings)
     rating = None
-    if targets is not None:
+    if walked.held is not None:
         step("rating temperatures")
-        rating = rate_temperature(contributions, records, targets, regression_table(),
+        rating = rate_temperature(walked.held, records, targets, regression_table(),
                                   settings.publication_lag_months, settings.temperature.method)
         warnings.append(rating.warnings)
     projections, summaries = [], []
@@ -176,7 +185,7 @@ def compute(positions: pd.DataFrame, records: pd.DataFrame, settings: Settings, 
         summaries.append(projected[1])
     projection = pd.concat(projections, ignore_index=True) if projections else \
         pd.DataFrame({column: pd.Series(dtype="float64") for column in PROJECTION_COLUMNS})
-    result = Result(metrics=metrics, trajectory=trajectory, pai=pai, contributions=contributions,
+    result = Result(metrics=metrics, trajectory=trajectory, pai=pai, contribution_table=walked.contributions,
                     warnings=sort_warnings(pd.concat(warnings, ignore_index=True)), attribution=attribution,
                     attribution_issuers=attribution_issuers, drift=drift,
                     projection=projection.sort_values(["as_of", "metric"], kind="stable", ignore_index=True),

@@ -95,10 +95,11 @@ def concatenated(strings: pa.Array) -> memoryview:
     return memoryview(strings.buffers()[2])[first:last]
 
 
-def write_csv(frame: pd.DataFrame, handle: BinaryIO, chunk_rows: int = CHUNK_ROWS) -> None:
-    """Write the frame as contract CSV (header row included) to a binary handle, in chunks."""
-    header = _quoted(pa.array([str(c) for c in frame.columns], type=pa.large_string())).to_pylist()
-    handle.write((",".join(header) + "\n").encode("utf-8"))
+def write_csv(frame: pd.DataFrame, handle: BinaryIO, chunk_rows: int = CHUNK_ROWS, header: bool = True) -> None:
+    """Write the frame as contract CSV to a binary handle, in chunks; `header=False` appends rows to a table."""
+    if header:
+        names = _quoted(pa.array([str(c) for c in frame.columns], type=pa.large_string())).to_pylist()
+        handle.write((",".join(names) + "\n").encode("utf-8"))
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         chunks = (frame.iloc[start:start + chunk_rows] for start in range(0, len(frame), chunk_rows))
         for lines in pool.map(_lines, chunks):  # in order; the threads render the next chunks meanwhile

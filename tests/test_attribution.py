@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import portfolio
-from portfolio.engine.attribution import attribute_change, comparison_pairs, issuer_panel, shapley_three
+from portfolio.engine.attribution import attribute_change, comparison_pairs, issuer_lines, issuer_panel, shapley_three
 
 START, END = "2023-03-31", "2023-06-30"
 M = 1e6
@@ -33,7 +33,8 @@ def book(lines: list[tuple[str, str, float]]) -> pd.DataFrame:
 
 def effects_of(holdings: pd.DataFrame, issuers: pd.DataFrame) -> tuple[dict[str, float], portfolio.Result]:
     result = portfolio.analyze(holdings, issuers)
-    effects, _ = attribute_change(issuer_panel(result.contributions), pd.Timestamp(START), pd.Timestamp(END))
+    panel = issuer_panel(issuer_lines(result.contributions), pd.DatetimeIndex(sorted(result.contributions["as_of"].unique())))
+    effects, _ = attribute_change(panel, pd.Timestamp(START), pd.Timestamp(END))
     return effects, result
 
 

@@ -51,6 +51,11 @@ def big_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return write_big_book(tmp_path_factory.mktemp("big"))
 
 
+def default_interrupt() -> None:
+    """In the child: Ctrl-C interrupts, even when the tests run as a background job (which ignores SIGINT)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def fingerprint(path: Path) -> tuple[int, int, str]:
     stat = path.stat()
     return stat.st_mtime_ns, stat.st_size, hashlib.sha256(path.read_bytes()).hexdigest()
@@ -66,7 +71,7 @@ def test_interrupted_run_cleans_up_and_says_so(big_book, tmp_path, sent, status)
     out = tmp_path / "run"
     process = subprocess.Popen([sys.executable, "-m", "portfolio", "analyze", "--holdings", str(holdings),
                                 "--issuers", str(issuers), "--out", str(out), "--quiet"],
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=default_interrupt)
     deadline = time.monotonic() + 120
     while not leftovers(out) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)  # wait until the run is writing its hidden work folder

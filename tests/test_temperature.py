@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portfolio.engine.temperature import (PORTFOLIO_COLUMNS, rate_temperature, round_temperature)
+from portfolio.engine.temperature import (PORTFOLIO_COLUMNS, HeldValues, rate_temperature, round_temperature)
 from portfolio.run import regression_table
 
 D = pd.Timestamp("2023-12-31")
@@ -70,7 +70,7 @@ def targets(*rows: dict) -> pd.DataFrame:
 
 
 def rate(lines: pd.DataFrame, issuer_records: pd.DataFrame, goals: pd.DataFrame, method: str = "WATS"):
-    return rate_temperature(lines, issuer_records, goals, regression_table(), 0, method)
+    return rate_temperature(HeldValues.of(lines), issuer_records, goals, regression_table(), 0, method)
 
 
 def box(company: pd.DataFrame, scope: str, time_frame: str, issuer_id: str = "A") -> pd.Series:

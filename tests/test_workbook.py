@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 import portfolio
-from portfolio.audit.rundir import output_tables
+from portfolio.audit.rundir import output_chunks
 import xlsxwriter.workbook
 from xlsxwriter.workbook import Workbook
 
@@ -80,7 +80,7 @@ def assert_same_table(sheet: pd.DataFrame, frame: pd.DataFrame) -> None:
 @pytest.mark.parametrize("name", ["metrics.csv", "pai.csv", "trajectory.csv", "contributions.csv", "warnings.csv",
                                   "attribution.csv", "attribution_issuers.csv", "drift.csv", "projection.csv"])
 def test_each_table_reads_back_as_its_csv(result: portfolio.Result, workbook: Path, name: str) -> None:
-    frame = output_tables(result)[name]
+    frame = pd.concat(list(output_chunks(result)[name]), ignore_index=True)
     sheet = pd.read_excel(workbook, sheet_name=name.removesuffix(".csv"), keep_default_na=False, na_values=[""])
     assert_same_table(sheet, frame)
 
@@ -88,7 +88,7 @@ def test_each_table_reads_back_as_its_csv(result: portfolio.Result, workbook: Pa
 def test_sheets_are_the_cover_then_every_output_table(result: portfolio.Result, workbook: Path) -> None:
     names = openpyxl.load_workbook(workbook, read_only=True).sheetnames
     assert names[0] == "Synthèse"
-    assert sorted(names[1:]) == sorted(name.removesuffix(".csv") for name in output_tables(result))
+    assert sorted(names[1:]) == sorted(name.removesuffix(".csv") for name in output_chunks(result))
     assert len(result.trajectory) and len(result.pai), "the fixture must exercise trajectory and pai"
 
 

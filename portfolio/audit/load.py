@@ -20,6 +20,7 @@ import pandas as pd
 
 from holdings.problems import InputError, Problem, quote_value
 from portfolio.audit.manifest import MANIFEST
+from portfolio.engine.contribution_table import ContributionTable
 from portfolio.engine.projection import ProjectionSummary
 from portfolio.engine.trajectory import Baseline
 from portfolio.outputs import DATE, EXTENSION_COLUMNS, FLAG, INTEGER, NUMBER, OUTPUT_TABLES, PROJECTION_SUMMARY, \
@@ -125,5 +126,6 @@ def load_run(folder: str | Path, tables: Collection[str] | None = None) -> Resul
     except (KeyError, TypeError, AttributeError) as error:
         raise InputError(Problem(str(folder / MANIFEST), 1, "", quote_value(str(error)), "a run manifest")) from None
     summaries = _summaries(folder) if tables is None or "projection" in tables else []
+    frames["contribution_table"] = ContributionTable.of(frames.pop("contributions"))
     return Result(**frames, projection_summaries=summaries, settings=settings, baselines=baselines, inputs=inputs,
                   sample=bool(manifest.get("sample", False)))

@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 
@@ -38,7 +40,7 @@ from portfolio.audit.manifest import MANIFEST, build_manifest, json_bytes, run_i
 from portfolio.audit.manifest_check import shape_problems, stray_files
 from portfolio.audit.workspace import MARKER, clear_dead, out_lock, own, owned_dir, owned_name, release_marker
 from portfolio.engine.projection import MIN_SNAPSHOTS, MODEL_NAME
-from portfolio.outputs import OUTPUT_TABLES, PROJECTION_SUMMARY, RUN_INFO
+from portfolio.outputs import CONTRIBUTIONS, OUTPUT_TABLES, PROJECTION_SUMMARY, RUN_INFO
 from portfolio.result import Result
 from reports.csv_files import write_csv
 from reports.text_safety import neutralise
@@ -134,10 +136,34 @@ def write_folder(out: Path, fill: Callable[[Path], None], force: bool = False,
     return out
 
 
-def output_tables(result: Result) -> dict[str, pd.DataFrame]:
-    """The run folder's CSV outputs (the declared `OUTPUT_TABLES`), by file name."""
-    tables = {table.file: getattr(result, table.frame) for table in OUTPUT_TABLES}
-    return {name: frame for name, frame in tables.items() if frame is not None}
+class HashingWriter:
+    """A binary handle that hashes what is written through it: a large CSV file is never read back to be hashed."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self._digest = hashlib.sha256()
+
+    def write(self, data: bytes | memoryview) -> int:
+        self._digest.update(data)
+        return self._handle.write(data)
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
+def output_chunks(result: Result) -> dict[str, Iterable[pd.DataFrame]]:
+    """The run folder's CSV outputs (the declared `OUTPUT_TABLES`) by file name, each as chunks of rows.
+
+    contributions.csv streams from the run's contribution table: a large
+    book's rows are never one frame.
+    """
+    chunks: dict[str, Iterable[pd.DataFrame]] = {}
+    for table in OUTPUT_TABLES:
+        if table.frame == "contributions":
+            chunks[table.file] = result.contribution_table.chunks()
+        elif (frame := getattr(result, table.frame)) is not None:
+            chunks[table.file] = [frame]
+    return chunks
 
 
 def projection_summary(result: Result) -> dict[str, Any]:
@@ -166,26 +192,113 @@ def write_run(result: Result, out: str | Path, force: bool = False,
     recorded in the manifest (see `portfolio.audit.monthly`); `protected` names
     files besides the inputs that `--force` must never remove (the store).
     """
-    step = progress or (lambda _: None)
-
     def fill(work: Path) -> None:
-        for name, frame in output_tables(result).items():
-            step(f"writing {name}")
-            with (work / name).open("wb") as handle:
-                write_csv(neutralise(frame), handle)
-        (work / PROJECTION_SUMMARY).write_bytes(json_bytes(projection_summary(result)))
-        for name, writer in (extra_writers or {}).items():
-            step(f"writing {name}")
-            writer(result, work / name)
-        step("writing manifest")
-        hashes = {path.name: sha256_file(path) for path in sorted(work.iterdir()) if path.name != MARKER}
-        step("copying inputs")
-        copies = copy_inputs(result.inputs, work)
-        (work / MANIFEST).write_bytes(json_bytes(build_manifest(result, hashes, copies, stored_snapshots)))
-        (work / RUN_INFO).write_bytes(json_bytes(run_info(run_id(work))))
+        write_outputs(result, work, {}, extra_writers, progress, stored_snapshots)
 
     inputs = [record.path for record in result.inputs if record.path is not None]
     return write_folder(Path(out), fill, force, [*inputs, *protected])
+
+
+def analyze_into(out: Path, analysis: Callable[[Callable[[pd.DataFrame], None]], Result], force: bool = False,
+                 extra_writers: Mapping[str, Writer] | None = None,
+                 progress: Callable[[str], None] | None = None,
+                 stored_snapshots: Sequence[Mapping[str, Any]] = (),
+                 protected: Sequence[Path] = ()) -> Result:
+    """Run `analysis` (given the contributions sink) inside `out`'s working folder, then write the rest there.
+
+    contributions.csv is written while the engine computes, a chunk at a time
+    on a thread of its own, so that a large book's rows are never held, nor
+    rendered, all at once. `protected` must name every input: the result is
+    not known when `--force` is checked.
+    """
+    made: list[Result] = []
+
+    def fill(work: Path) -> None:
+        with ContributionsWriter(work / CONTRIBUTIONS) as sink:
+            made.append(analysis(sink))
+        written = {CONTRIBUTIONS: sink.hexdigest()}
+        write_outputs(made[0], work, written, extra_writers, progress, stored_snapshots)
+
+    write_folder(out, fill, force, protected)
+    return made[0]
+
+
+def write_outputs(result: Result, work: Path, written: Mapping[str, str],
+                  extra_writers: Mapping[str, Writer] | None = None,
+                  progress: Callable[[str], None] | None = None,
+                  stored_snapshots: Sequence[Mapping[str, Any]] = ()) -> None:
+    """Every output of `result` into the working folder, then the input copies and the manifest.
+
+    `written` maps the CSV files already in `work` to their SHA-256.
+    """
+    step = progress or (lambda _: None)
+    hashes = dict(written)
+    for name, chunks in output_chunks(result).items():
+        if name in written:
+            continue
+        step(f"writing {name}")
+        with (work / name).open("wb") as handle:
+            hashing = HashingWriter(handle)
+            for number, chunk in enumerate(chunks):
+                write_csv(neutralise(chunk), hashing, header=number == 0)
+        hashes[name] = hashing.hexdigest()
+    (work / PROJECTION_SUMMARY).write_bytes(json_bytes(projection_summary(result)))
+    for name, writer in (extra_writers or {}).items():
+        step(f"writing {name}")
+        writer(result, work / name)
+    step("writing manifest")
+    hashes = {path.name: hashes.get(path.name) or sha256_file(path) for path in sorted(work.iterdir())
+              if path.name != MARKER}
+    step("copying inputs")
+    copies = copy_inputs(result.inputs, work)
+    (work / MANIFEST).write_bytes(json_bytes(build_manifest(result, hashes, copies, stored_snapshots)))
+    (work / RUN_INFO).write_bytes(json_bytes(run_info(run_id(work))))
+
+
+class ContributionsWriter:
+    """contributions.csv written chunk by chunk as the engine computes them, each rendered on a thread.
+
+    A context: on leaving it, every chunk is on disk (or, if the block
+    failed, the file is closed and what is pending dropped). One chunk waits
+    at most, so memory stays bounded when rendering is the slower side.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._chunks = 0
+        self._pending: Future[None] | None = None
+
+    def __enter__(self) -> ContributionsWriter:
+        self._handle = self._path.open("wb")
+        self._hashing = HashingWriter(self._handle)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contributions-csv")
+        return self
+
+    def __call__(self, chunk: pd.DataFrame) -> None:
+        self._wait()
+        self._pending = self._pool.submit(self._render, chunk, self._chunks == 0)
+        self._chunks += 1
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        try:
+            if kind is None:
+                self._wait()
+            elif self._pending is not None:
+                self._pending.cancel()
+        finally:
+            self._pool.shutdown(wait=True)
+            self._handle.close()
+
+    def hexdigest(self) -> str:
+        return self._hashing.hexdigest()
+
+    def _render(self, chunk: pd.DataFrame, first: bool) -> None:
+        write_csv(neutralise(chunk), self._hashing, header=first)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            self._pending.result()
+            self._pending = None
 
 
 def _move_into_place(work: Path, out: Path, force: bool) -> None:

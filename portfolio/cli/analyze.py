@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from portfolio.audit.monthly import MonthlyInputs, monthly_inputs
+from holdings.tabular import split_sheet
 from portfolio.audit.report_files import REPORT_WRITERS
 from portfolio.audit.workspace import out_lock
 from portfolio.cli.progress import Progress
@@ -20,9 +20,8 @@ from portfolio.engine.gaps import count_by_reason
 from portfolio.settings import LANGUAGES
 from reports.pdf import find_chromium, write_pdf
 from portfolio.run import analyze
-from portfolio.audit.rundir import check_out_dir, write_run
+from portfolio.audit.rundir import analyze_into, check_out_dir
 from portfolio.settings import load_settings
-from portfolio.audit.store import check_not_published, open_store, record_run
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
@@ -138,8 +137,9 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser, written:
         parser.error("--targets needs --holdings and --issuers (the bundled sample brings its own targets)")
     if args.store is not None and args.holdings is None:
         parser.error("--store records real books only: give --holdings and --issuers")
-    protected = [path for path in (*(args.holdings or []), args.issuers, args.config, args.funds, args.sovereigns,
-                                   args.fx, args.store) if path is not None]
+    protected = [split_sheet(path)[0] for path in (*(args.holdings or []), args.issuers, args.config, args.funds,
+                                                   args.sovereigns, args.fx, args.targets, args.store)
+                 if path is not None]
     if args.pdf and (args.no_report or find_chromium() is None):
         parser.error("--pdf needs the HTML report (no --no-report) and a local Chromium "
                      "(Debian: apt-get install chromium)")
@@ -152,20 +152,28 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser, written:
         settings = load_settings(args.config)
         if args.lang:
             settings = settings.with_report(lang=args.lang)
-        store = None if args.store is None else stack.enter_context(closing(open_store(args.store)))
-        if store is not None and args.force:
-            check_not_published(store, args.out)
-        inputs = MonthlyInputs(args.holdings, []) if store is None else \
-            stack.enter_context(monthly_inputs(store, args.holdings, settings))
-        result = analyze(inputs.holdings, args.issuers, settings, progress=progress.step, funds=args.funds,
-                         sovereigns=args.sovereigns, fx=args.fx, targets=args.targets)
-        write_run(result, args.out, force=args.force, extra_writers={} if args.no_report else REPORT_WRITERS,
-                  progress=progress.step, stored_snapshots=inputs.stored, protected=protected)
+        store, holdings, stored = None, args.holdings, []
+        if args.store is not None:  # the run history: only a --store run loads it
+            from portfolio.audit.monthly import monthly_inputs
+            from portfolio.audit.store import check_not_published, open_store
+            store = stack.enter_context(closing(open_store(args.store)))
+            if args.force:
+                check_not_published(store, args.out)
+            inputs = stack.enter_context(monthly_inputs(store, args.holdings, settings))
+            holdings, stored = inputs.holdings, inputs.stored
+        result = analyze_into(
+            args.out, lambda sink: analyze(holdings, args.issuers, settings, progress=progress.step,
+                                           funds=args.funds, sovereigns=args.sovereigns, fx=args.fx,
+                                           targets=args.targets, contributions_sink=sink,
+                                           keep_contributions=not args.no_report),
+            force=args.force, extra_writers={} if args.no_report else REPORT_WRITERS, progress=progress.step,
+            stored_snapshots=stored, protected=protected)
         written.placed = True
         if args.pdf:
             progress.step("printing report.pdf")
             write_pdf(args.out / "report.html", args.out / "report.pdf")
         if store is not None:
+            from portfolio.audit.store import record_run
             progress.step("recording the run")
             record_run(store, args.out, result.metrics, inputs.snapshots, sys.argv)
             written.recorded = True

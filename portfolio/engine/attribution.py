@@ -47,27 +47,52 @@ class IssuerPanel:
         return int(self.dates.get_loc(date))
 
 
-def issuer_panel(contributions: pd.DataFrame) -> IssuerPanel:
-    """Aggregate the contributions into an `IssuerPanel` with grouped sums (no per-pair work)."""
+ISSUER_LINE_COLUMNS = ["as_of", "issuer_id", "value", "uncovered", "emissions", "evic"]
+
+
+def issuer_lines(contributions: pd.DataFrame) -> pd.DataFrame:
+    """Eligible listed-yield lines summed per (snapshot, issuer): the panel's cells, one chunk's worth.
+
+    `value` sums the lines in row order, `uncovered` counts uncovered lines,
+    E and EVIC are those of the issuer's last line (every line of a pair uses
+    one record). Pairs come sorted by (as_of, issuer_id).
+    """
     wanted = (contributions["bucket"] == "yield").to_numpy() & contributions["listed"].to_numpy(bool) \
         & (contributions["issuer_id"] != "").to_numpy() & contributions["eligible"].to_numpy(bool)
     lines = contributions.loc[wanted, ["as_of", "issuer_id", "market_value_eur", "covered", "emissions_tco2e",
                                        "evic_eur"]]
-    dates = pd.DatetimeIndex(sorted(contributions["as_of"].unique()))
+    date_codes, dates = pd.factorize(lines["as_of"], sort=True)
+    issuer_codes, issuers = pd.factorize(lines["issuer_id"], sort=True)
+    pair_of_line, pairs = pd.factorize(date_codes.astype(np.int64) * len(issuers) + issuer_codes, sort=True)
+    emissions, evic = np.full(len(pairs), np.nan), np.full(len(pairs), np.nan)
+    emissions[pair_of_line] = lines["emissions_tco2e"].to_numpy(float)
+    evic[pair_of_line] = lines["evic_eur"].to_numpy(float)
+    return pd.DataFrame({
+        "as_of": np.asarray(dates, dtype="datetime64[s]")[pairs // max(len(issuers), 1)],
+        "issuer_id": np.asarray(issuers, dtype=object)[pairs % max(len(issuers), 1)],
+        "value": np.bincount(pair_of_line, weights=lines["market_value_eur"].to_numpy(float), minlength=len(pairs)),
+        "uncovered": np.bincount(pair_of_line, weights=~lines["covered"].to_numpy(bool), minlength=len(pairs)),
+        "emissions": emissions, "evic": evic}, columns=ISSUER_LINE_COLUMNS)
+
+
+def issuer_panel(lines: pd.DataFrame, dates: pd.DatetimeIndex) -> IssuerPanel:
+    """The `IssuerPanel` of every snapshot in `dates` from the (snapshot, issuer) cells of `issuer_lines`."""
     date_codes = dates.get_indexer(lines["as_of"])
     issuer_codes, issuers = pd.factorize(lines["issuer_id"], sort=True)
     shape = (len(dates), len(issuers))
     cell = date_codes.astype(np.int64) * len(issuers) + issuer_codes
     size = shape[0] * shape[1]
-    held = np.bincount(cell, minlength=size) > 0
-    value = np.where(held, np.bincount(cell, weights=lines["market_value_eur"].to_numpy(float), minlength=size), np.nan)
-    uncovered_lines = np.bincount(cell, weights=~lines["covered"].to_numpy(bool), minlength=size)
+    value, uncovered = np.full(size, np.nan), np.zeros(size)
     emissions, evic = np.full(size, np.nan), np.full(size, np.nan)
-    emissions[cell] = lines["emissions_tco2e"].to_numpy(float)
-    evic[cell] = lines["evic_eur"].to_numpy(float)
+    held = np.zeros(size, dtype=bool)
+    held[cell] = True
+    value[cell] = lines["value"].to_numpy(float)
+    uncovered[cell] = lines["uncovered"].to_numpy(float)
+    emissions[cell] = lines["emissions"].to_numpy(float)
+    evic[cell] = lines["evic"].to_numpy(float)
     evic[~(evic > 0)] = np.nan  # 0 means unknown (contract): never divide by it
     return IssuerPanel(dates, pd.array(np.asarray(issuers, dtype=object), dtype="str"), value.reshape(shape),
-                       (held & (uncovered_lines == 0)).reshape(shape), emissions.reshape(shape), evic.reshape(shape))
+                       (held & (uncovered == 0)).reshape(shape), emissions.reshape(shape), evic.reshape(shape))
 
 
 def shapley_three(x0: np.ndarray, y0: np.ndarray, z0: np.ndarray,
@@ -155,18 +180,22 @@ def comparison_pairs(dates: list[pd.Timestamp], baseline: pd.Timestamp,
 
 def footprint_known_dates(contributions: pd.DataFrame) -> set[pd.Timestamp]:
     """Snapshots where at least one listed-yield line is covered: the footprint is known there."""
-    lines = contributions[(contributions["bucket"] == "yield").to_numpy() & contributions["listed"].to_numpy(bool)
-                          & contributions["covered"].to_numpy(bool)]
-    return {pd.Timestamp(date) for date in lines["as_of"].unique()}
+    dates = contributions["as_of"].to_numpy()[(contributions["bucket"] == "yield").to_numpy()
+                                              & contributions["listed"].to_numpy(bool)
+                                              & contributions["covered"].to_numpy(bool)]
+    return {pd.Timestamp(date) for date in np.unique(dates)}
 
 
-def compute_attribution(contributions: pd.DataFrame, baseline: pd.Timestamp,
-                        top: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """`attribution.csv` (effects per pair) and `attribution_issuers.csv` (top issuers per pair)."""
-    dates = sorted(pd.DatetimeIndex(contributions["as_of"].unique()))
-    panel = issuer_panel(contributions)
+def compute_attribution(lines: pd.DataFrame, dates: pd.DatetimeIndex, known: set[pd.Timestamp],
+                        baseline: pd.Timestamp, top: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`attribution.csv` (effects per pair) and `attribution_issuers.csv` (top issuers per pair).
+
+    `lines` are the `issuer_lines` of every snapshot, `dates` every snapshot
+    and `known` those with a known footprint (`footprint_known_dates`).
+    """
+    panel = issuer_panel(lines, dates)
     effect_rows, issuer_parts = [], []
-    for kind, start, end in comparison_pairs(dates, baseline, footprint_known_dates(contributions)):
+    for kind, start, end in comparison_pairs(list(dates), baseline, known):
         effects, by_issuer = attribute_change(panel, start, end)
         for effect, value in effects.items():
             effect_rows.append((start, end, kind, effect, value))

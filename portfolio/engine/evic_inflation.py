@@ -27,10 +27,11 @@ def mean_covered_evic(contributions: pd.DataFrame) -> pd.Series:
     return per_issuer.groupby("as_of")["evic_eur"].mean()
 
 
-def adjusted_metrics(contributions: pd.DataFrame, metrics: pd.DataFrame,
-                     baseline_date: pd.Timestamp) -> pd.DataFrame:
-    """Extra listed_yield rows: the EVIC inflation factor and the adjusted footprint per snapshot."""
-    means = mean_covered_evic(contributions)
+def adjusted_metrics(means: pd.Series, metrics: pd.DataFrame, baseline_date: pd.Timestamp) -> pd.DataFrame:
+    """Extra listed_yield rows: the EVIC inflation factor and the adjusted footprint per snapshot.
+
+    `means` is `mean_covered_evic` of every snapshot (of chunks, concatenated).
+    """
     year_ends = means[(means.index.month == 12) & (means.index.day == 31)]
     footprint = metric_series(metrics, TRAJECTORY_PERIMETER, FOOTPRINT)
     rows = []

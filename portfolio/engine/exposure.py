@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from esg_scores import NO_RECORD, SCOPE_COLUMNS
+from esg_scores import NO_RECORD, SCOPE_COLUMNS, RecordTimeline
 from portfolio.engine.proxies import estimate, sector_averages
 from holdings.coerce import by_distinct_value
 from portfolio.engine.kernel import attributed
@@ -73,8 +73,8 @@ def issuer_names(records: pd.DataFrame) -> pd.Series:
     return named.groupby("issuer_id", sort=True)["name"].last().astype(str)
 
 
-def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings: Settings,
-                        countries: pd.DataFrame | None = None) -> pd.DataFrame:
+def build_contributions(holdings: pd.DataFrame, issuers: RecordTimeline, settings: Settings,
+                        countries: RecordTimeline | None = None) -> pd.DataFrame:
     """The contributions table for every holding and snapshot, sorted by (as_of, holding_id).
 
     Extensions join in when present: look-through children (holdings with a
@@ -82,7 +82,8 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
     (`gaps = "proxy"`) and sovereign records (`countries`).
     """
     holdings = holdings.sort_values(["as_of", "holding_id"], kind="stable", ignore_index=True)
-    record_at = record_positions(holdings, records, settings.publication_lag_months)
+    records = issuers.records
+    record_at = record_positions(holdings, issuers)
     has_record = record_at != NO_RECORD
 
     def from_record(column: str) -> np.ndarray:
@@ -126,7 +127,7 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
         "holdings_file": holdings["source_file"],
         "holdings_row": holdings["source_row"].astype("int64"),
         "issuers_row": pd.array(from_record("source_row"), dtype="Int64"),
-        "issuer_name": holdings["issuer_id"].map(issuer_names(records)).astype(object).fillna("").astype(str),
+        "issuer_name": _issuer_name(holdings["issuer_id"], issuer_names(records)),
     })
     columns = list(CONTRIBUTION_COLUMNS)
     if "parent_holding_id" in holdings.columns:
@@ -140,7 +141,7 @@ def build_contributions(holdings: pd.DataFrame, records: pd.DataFrame, settings:
         frame["estimated"] = _apply_proxies(frame, holdings)
         columns.append("estimated")
     if countries is not None:
-        sovereign = sovereign_exposure(frame, countries, settings.publication_lag_months)
+        sovereign = sovereign_exposure(frame, countries)
         frame[sovereign.columns] = sovereign
         columns += list(sovereign.columns)
     frame["reason"] = _reasons(frame, has_record, holdings.get("lookthrough"), settings.scopes)
@@ -179,12 +180,20 @@ def _apply_proxies(frame: pd.DataFrame, holdings: pd.DataFrame) -> np.ndarray:
 
 
 
+def _issuer_name(issuer_ids: pd.Series, names: pd.Series) -> pd.Series:
+    """Each line's issuer name ('' when none), looked up by hash and laid out by Arrow (no Python string per line)."""
+    known = pa.array([*names.astype(str).tolist(), ""], pa.large_string())
+    found = names.index.get_indexer(issuer_ids)
+    return pd.Series(pd.array(known.take(pa.array(np.where(found < 0, len(names), found))), dtype="str"),
+                     index=issuer_ids.index)
+
+
 def _gather_text(values: pd.Series, positions: np.ndarray) -> pd.Categorical:
     """A text column of the records for each line, as a categorical (cheap to take); '' without a record."""
     codes, categories = pd.factorize(values.fillna(""))
-    categories = pd.Index(categories, dtype=object)
+    categories = pd.Index(categories, dtype="str")  # as read back from a spilled chunk (Arrow text)
     if "" not in categories:
-        categories = categories.append(pd.Index([""], dtype=object))
+        categories = categories.append(pd.Index([""], dtype="str"))
     empty = categories.get_loc("")
     return pd.Categorical.from_codes(gather(codes, positions, empty), categories=categories)
 

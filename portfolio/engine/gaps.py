@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from holdings.problems import InputError, Problem, quote_value
+from holdings.problems import Problem, quote_value
 from portfolio.engine.temperature import TARGET_REASONS
 from portfolio.engine.exposure import (GAP_REASONS, MISSING_EVIC, MISSING_ISSUER_ID, MISSING_REVENUE, MISSING_SCOPE,
                                 NO_RECORD_REASON, gap_masks)
@@ -52,10 +52,13 @@ def _details(reason: str, rows: pd.DataFrame, scopes: tuple[int, ...]) -> pd.Ser
 def gap_warnings(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> pd.DataFrame:
     """One warning row per uncovered eligible line and reason."""
     parts = []
+    needed = ["as_of", "holding_id", "issuer_id", "record_year", "record_published_on", "issuers_row",
+              *(f"scope{scope}_tco2e" for scope in scopes),
+              *(column for column in ("estimated", "data_quality") if column in contributions.columns)]
     for reason, mask in gap_masks(contributions, scopes).items():
         if not mask.any():
             continue
-        rows = contributions.loc[mask]
+        rows = contributions.loc[mask, needed]  # only what the details read: a copy of a few columns
         detail = _details(reason, rows, scopes)
         if "estimated" in rows.columns:
             estimated = rows["estimated"].to_numpy(dtype=bool)
@@ -87,16 +90,14 @@ def fund_warnings(contributions: pd.DataFrame) -> pd.DataFrame:
                          "reason": FUND_WEIGHTS_INCOMPLETE, "detail": detail})
 
 
-def refuse_gaps(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> None:
-    """`gaps = "strict"`: every eligible line lacking data is an input error naming its row."""
+def gap_problems(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> list[Problem]:
+    """`gaps = "strict"`: every eligible line lacking data, as the input problem naming its row."""
     masks = gap_masks(contributions, scopes)
     lacking = masks[MISSING_ISSUER_ID] | masks[NO_RECORD_REASON] | masks[MISSING_SCOPE] | masks[MISSING_EVIC]
     rows = contributions.loc[lacking]
-    problems = [Problem(str(row.holdings_file), int(row.holdings_row), "issuer_id", quote_value(row.issuer_id),
-                        f'issuer data for this line on {row.as_of:%Y-%m-%d} (gaps = "strict"): {row.reason}')
-                for row in rows.itertuples(index=False)]
-    if problems:
-        raise InputError(problems)
+    return [Problem(str(row.holdings_file), int(row.holdings_row), "issuer_id", quote_value(row.issuer_id),
+                    f'issuer data for this line on {row.as_of:%Y-%m-%d} (gaps = "strict"): {row.reason}')
+            for row in rows.itertuples(index=False)]
 
 
 def empty_warnings() -> pd.DataFrame:

@@ -41,48 +41,56 @@ def known(total: np.ndarray, count: np.ndarray) -> np.ndarray:
     return np.where(count > 0, total, np.nan)
 
 
-def compute_sums(contributions: pd.DataFrame, snapshot_codes: np.ndarray, snapshots: int,
-                 rows: np.ndarray) -> dict[str, np.ndarray]:
-    """Grouped sums per snapshot over the rows selected by `rows` (one perimeter)."""
-    def total(values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
-        # excluded rows add an exact 0.0, so the sums are those over the kept rows, in the same order,
-        # without copying the kept rows out first
-        keep = rows if where is None else rows & where
-        return np.bincount(snapshot_codes, weights=np.where(keep, values, 0.0), minlength=snapshots)
+def line_terms(contributions: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each grouped sum's per-line terms, 0.0 on the lines it leaves out; made once, summed for every perimeter."""
+    def term(values: np.ndarray, where: np.ndarray) -> np.ndarray:
+        return np.where(where, values, 0.0)
 
     value = contributions["market_value_eur"].to_numpy(dtype="float64")
-    in_value = _counts_in_value(contributions)
     covered = contributions["covered"].to_numpy(dtype=bool)
     waci = contributions["waci_covered"].to_numpy(dtype=bool)
+    eligible = contributions["eligible"].to_numpy(dtype=bool)
     evic = contributions["evic_eur"].to_numpy(dtype="float64")
     emissions = contributions["emissions_tco2e"].to_numpy(dtype="float64")
     revenue = contributions["revenue_eur"].to_numpy(dtype="float64")
     quality = contributions["data_quality"].to_numpy(dtype="float64", na_value=np.nan)
-    revenue_intensity = intensity(emissions, revenue)
     scored = covered & ~np.isnan(quality)
     ones = np.ones(len(contributions), dtype="float64")
-    sums = {
-        "V": total(value, in_value),
-        "nFE": total(ones, covered),
-        "nW": total(ones, waci),
-        "Ve": total(value, contributions["eligible"].to_numpy(dtype=bool)),
-        "Vc": total(value, covered),
-        "FE": total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), covered),
-        "Vw": total(value, waci),
-        "VwI": total(value * revenue_intensity, waci),
-        "Vq": total(value, scored),
-        "VqQ": total(value * quality, scored),
-        "health": total(value, contributions["health"].to_numpy(dtype=bool)),
-        "territorial": total(value, contributions["territorial"].to_numpy(dtype=bool)),
+    terms = {
+        "V": term(value, _counts_in_value(contributions)),
+        "nFE": term(ones, covered),
+        "nW": term(ones, waci),
+        "Ve": term(value, eligible),
+        "Vc": term(value, covered),
+        "FE": term(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), covered),
+        "Vw": term(value, waci),
+        "VwI": term(value * intensity(emissions, revenue), waci),
+        "Vq": term(value, scored),
+        "VqQ": term(value * quality, scored),
+        "health": term(value, contributions["health"].to_numpy(dtype=bool)),
+        "territorial": term(value, contributions["territorial"].to_numpy(dtype=bool)),
     }
-    eligible_with_record = contributions["eligible"].to_numpy(dtype=bool) & (evic > 0)
+    eligible_with_record = eligible & (evic > 0)
     for scope in (1, 2, 3):
         scope_emissions = contributions[f"scope{scope}_tco2e"].to_numpy(dtype="float64")
         scope_covered = eligible_with_record & ~np.isnan(scope_emissions)
-        sums[f"FE{scope}"] = total(attributed(value, evic, scope_emissions), scope_covered)
-        sums[f"nFE{scope}"] = total(ones, scope_covered)
-    sums.update(_extension_sums(contributions, value, total))
-    return sums
+        terms[f"FE{scope}"] = term(attributed(value, evic, scope_emissions), scope_covered)
+        terms[f"nFE{scope}"] = term(ones, scope_covered)
+    terms.update(_extension_terms(contributions, value, term))
+    return terms
+
+
+def compute_sums(terms: dict[str, np.ndarray], snapshot_codes: np.ndarray, snapshots: int,
+                 rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Grouped sums per snapshot of every term over the rows selected by `rows` (one perimeter).
+
+    Lines outside the perimeter go to an extra bin, dropped: each sum runs
+    over the perimeter's lines in row order, a line left out by a term adding
+    an exact 0.0, so the bits are those of a sum over the kept lines alone.
+    """
+    codes = snapshot_codes if rows.all() else np.where(rows, snapshot_codes, snapshots)
+    return {name: np.bincount(codes, weights=values, minlength=snapshots + 1)[:snapshots]
+            for name, values in terms.items()}
 
 
 def _counts_in_value(contributions: pd.DataFrame) -> np.ndarray:
@@ -92,29 +100,30 @@ def _counts_in_value(contributions: pd.DataFrame) -> np.ndarray:
     return (contributions["parent_holding_id"] == "").to_numpy()
 
 
-def _extension_sums(contributions: pd.DataFrame, value: np.ndarray,
-                    total: Callable[..., np.ndarray]) -> dict[str, np.ndarray]:
-    """Sums for the contract's extensions, present only when their input was given."""
-    sums = {}
+def _extension_terms(contributions: pd.DataFrame, value: np.ndarray,
+                     term: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> dict[str, np.ndarray]:
+    """Terms of the contract's extensions' sums, present only when their input was given."""
+    terms = {}
+    ones = np.ones(len(contributions))
     if "parent_holding_id" in contributions.columns:
         fund_lines = (contributions["parent_holding_id"] == "").to_numpy() \
             & contributions["lookthrough_weight"].notna().to_numpy()
-        sums["lookthrough"] = total(value, fund_lines)
+        terms["lookthrough"] = term(value, fund_lines)
     if "estimated" in contributions.columns:
         estimated = contributions["estimated"].to_numpy(dtype=bool)
-        sums["estimated"] = total(value, estimated)
-        sums["estimated_FE"] = total(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), estimated)
-        sums["n_estimated"] = total(np.ones(len(contributions)), estimated)
+        terms["estimated"] = term(value, estimated)
+        terms["estimated_FE"] = term(contributions["financed_emissions_tco2e"].to_numpy(dtype="float64"), estimated)
+        terms["n_estimated"] = term(ones, estimated)
     if "sovereign_covered" in contributions.columns:
         sovereign = contributions["sovereign_covered"].to_numpy(dtype=bool)
         gdp_intensity = intensity(contributions["country_emissions_tco2e"].to_numpy(dtype="float64"),
                                   contributions["gdp_eur"].to_numpy(dtype="float64"))
-        sums["sovereign"] = total(value, sovereign)
-        sums["sovereign_FE"] = total(contributions["sovereign_financed_emissions_tco2e"].to_numpy(dtype="float64"),
+        terms["sovereign"] = term(value, sovereign)
+        terms["sovereign_FE"] = term(contributions["sovereign_financed_emissions_tco2e"].to_numpy(dtype="float64"),
                                      sovereign)
-        sums["sovereign_VI"] = total(value * gdp_intensity, sovereign)
-        sums["n_sovereign"] = total(np.ones(len(contributions)), sovereign)
-    return sums
+        terms["sovereign_VI"] = term(value * gdp_intensity, sovereign)
+        terms["n_sovereign"] = term(ones, sovereign)
+    return terms
 
 
 # metric name -> (formula over the sums, perimeters it is written for); extension metrics are written
@@ -152,15 +161,22 @@ EXTENSION_METRICS: dict[str, tuple[str, Callable[[dict[str, np.ndarray]], np.nda
 def compute_metrics(contributions: pd.DataFrame) -> pd.DataFrame:
     """`metrics.csv` as a frame: as_of, perimeter, metric, value, sorted by the contract's key."""
     snapshot_codes, snapshots = pd.factorize(contributions["as_of"], sort=True)
-    parts = []
+    terms = line_terms(contributions)
+    keys, values = [], []
     for perimeter, rows in perimeter_masks(contributions).items():
-        sums = compute_sums(contributions, snapshot_codes, len(snapshots), rows)
+        sums = compute_sums(terms, snapshot_codes, len(snapshots), rows)
         formulas = {metric: formula for metric, (formula, perimeters) in METRICS.items() if perimeter in perimeters}
         formulas.update({metric: formula for metric, (needs, formula) in EXTENSION_METRICS.items() if needs in sums})
         for metric, formula in formulas.items():
-            parts.append(pd.DataFrame({"as_of": snapshots, "perimeter": perimeter, "metric": metric,
-                                       "value": formula(sums)}))
-    metrics = pd.concat(parts, ignore_index=True)
+            keys.append((perimeter, metric))
+            values.append(np.asarray(formula(sums), dtype="float64"))
+    count = len(snapshots)
+    metrics = pd.DataFrame({
+        "as_of": np.tile(np.asarray(snapshots, dtype="datetime64[s]"), len(keys)),
+        "perimeter": pd.array(np.repeat([perimeter for perimeter, _ in keys], count), dtype="str"),
+        "metric": pd.array(np.repeat([metric for _, metric in keys], count), dtype="str"),
+        "value": np.concatenate(values) if values else np.empty(0),
+    })
     return metrics.sort_values(["as_of", "perimeter", "metric"], kind="stable", ignore_index=True)
 
 

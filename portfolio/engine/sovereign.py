@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from esg_scores import NO_RECORD
+from esg_scores import NO_RECORD, RecordTimeline
 from portfolio.engine.kernel import attributed
 from portfolio.engine.record_join import gather, record_positions
 
@@ -20,9 +20,10 @@ SOVEREIGN_COLUMNS = ["country_emissions_tco2e", "gdp_ppp_eur", "gdp_eur", "sover
                      "sovereign_financed_emissions_tco2e", "sovereigns_row"]
 
 
-def sovereign_exposure(lines: pd.DataFrame, countries: pd.DataFrame, lag_months: int) -> pd.DataFrame:
-    """Sovereign columns for every line (empty except on covered sovereign bonds)."""
-    positions = record_positions(lines, countries, lag_months)
+def sovereign_exposure(lines: pd.DataFrame, timeline: RecordTimeline) -> pd.DataFrame:
+    """Sovereign columns for every line (empty except on covered sovereign bonds); `timeline` of the country records."""
+    countries = timeline.records
+    positions = record_positions(lines, timeline)
     positions[(lines["asset_class"] != "sovereign_bond").to_numpy()] = NO_RECORD
 
     def column(name: str) -> np.ndarray:

@@ -88,24 +88,44 @@ class TemperatureRating:
     contributions: pd.DataFrame
 
 
-def rate_temperature(contributions: pd.DataFrame, records: pd.DataFrame, targets: pd.DataFrame,
+@dataclass(frozen=True)
+class HeldValues:
+    """What the rating needs of the holdings: every snapshot, and each (snapshot, issuer) pair's values."""
+
+    snapshots: pd.DatetimeIndex
+    pairs: pd.DataFrame
+    values: pd.DataFrame
+
+    @classmethod
+    def of(cls, contributions: pd.DataFrame) -> HeldValues:
+        """The held values of a contributions table (or of one chunk of whole snapshots of it)."""
+        pairs, values = issuer_values(temperature_lines(contributions))
+        return cls(pd.DatetimeIndex(np.unique(contributions["as_of"].to_numpy(dtype="datetime64[s]"))), pairs, values)
+
+    @classmethod
+    def concat(cls, parts: list[HeldValues]) -> HeldValues:
+        """The held values of consecutive chunks, as those of the whole table (pairs stay sorted)."""
+        return cls(pd.DatetimeIndex(np.concatenate([part.snapshots.to_numpy() for part in parts])),
+                   pd.concat([part.pairs for part in parts], ignore_index=True),
+                   pd.concat([part.values for part in parts], ignore_index=True))
+
+
+def rate_temperature(held: HeldValues, records: pd.DataFrame, targets: pd.DataFrame,
                      regression: pd.DataFrame, lag_months: int, method: str = "WATS") -> TemperatureRating:
-    """Company and portfolio temperatures for every snapshot of `contributions`.
+    """Company and portfolio temperatures for every snapshot of `held` (see `HeldValues.of`).
 
     `records` are the issuer records (after FX conversion), `targets` the
     validated targets table, `regression` the bundled regression table
     (`variable, slope, param, intercept`, model 4 rows); `method` is the
     weighting whose issuer contributions the report shows (no CSV depends on it).
     """
-    snapshots = pd.DatetimeIndex(np.unique(contributions["as_of"].to_numpy(dtype="datetime64[s]")))
-    lines = temperature_lines(contributions)
-    pairs, values = issuer_values(lines)
+    pairs, values = held.pairs, held.values
     pairs = issuer_figures(pairs, records, lag_months)
     candidates = targets_at(pairs, targets)
     boxes, warnings = choose_boxes(candidates)
     company = company_scores(pairs, score_boxes(boxes, pairs, regression))
     grid = _grid(company, len(pairs))
-    return TemperatureRating(company=company, portfolio=portfolio_scores(grid, pairs, values, snapshots),
+    return TemperatureRating(company=company, portfolio=portfolio_scores(grid, pairs, values, held.snapshots),
                              warnings=warnings, contributions=issuer_contributions(grid, pairs, values, method))
 
 
