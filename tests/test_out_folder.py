@@ -192,7 +192,7 @@ def test_sigterm_while_recording_says_the_folder_exists_but_is_not_recorded(run_
                                "SELECT run_id, 'now', 'x', '[]' FROM runs LIMIT 1")
             raise cmd_analyze.Terminated()
 
-    monkeypatch.setattr(cmd_analyze, "record_run", terminated_while_recording)
+    monkeypatch.setattr(store_module, "record_run", terminated_while_recording)  # imported when a run records
     out, store = tmp_path / "run", tmp_path / "history.db"
 
     result = analyze(run_cli, book, out, "--store", store)
