@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from typing import BinaryIO
 
 import numpy as np
@@ -100,9 +101,11 @@ def write_csv(frame: pd.DataFrame, handle: BinaryIO, chunk_rows: int = CHUNK_ROW
     if header:
         names = _quoted(pa.array([str(c) for c in frame.columns], type=pa.large_string())).to_pylist()
         handle.write((",".join(names) + "\n").encode("utf-8"))
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        chunks = (frame.iloc[start:start + chunk_rows] for start in range(0, len(frame), chunk_rows))
-        for lines in pool.map(_lines, chunks):  # in order; the threads render the next chunks meanwhile
+    chunks = (frame.iloc[start:start + chunk_rows] for start in range(0, len(frame), chunk_rows))
+    with ExitStack() as stack:
+        # several chunks: threads render the next ones meanwhile (in order); one chunk (most tables): no threads
+        render = map if len(frame) <= chunk_rows else stack.enter_context(ThreadPoolExecutor(max_workers=THREADS)).map
+        for lines in render(_lines, chunks):
             handle.write(concatenated(lines.cast(pa.large_string())))
 
 
