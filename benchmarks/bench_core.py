@@ -383,10 +383,9 @@ def child_wrap(out: str, command: list[str]) -> int:
 
 def child_compute(holdings: str, issuers: str, out: str) -> int:
     """Read with the project readers (untimed), then time the compute step alone."""
-    import pandas as pd
-
     from esg_scores import RecordTimeline, read_issuers
     from holdings import read_holdings
+    from holdings.positions import all_lines
     from portfolio.engine.exposure import build_contributions
     from portfolio.engine.gaps import gap_warnings
     from portfolio.engine.metrics import compute_metrics
@@ -397,8 +396,7 @@ def child_compute(holdings: str, issuers: str, out: str) -> int:
     config = Settings()
     started = time.perf_counter()
     positions, _ = read_holdings([holdings], config.columns, config.values, config.health_purposes)
-    if not isinstance(positions, pd.DataFrame):  # a large book is read as the engine walks it: read it all here
-        positions = positions.frame()
+    positions = all_lines(positions)  # a large book is read as the engine walks it: here, all of it at once
     read_holdings_s = time.perf_counter() - started
     started = time.perf_counter()
     records, _ = read_issuers(issuers, config.columns, config.values)

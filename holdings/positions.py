@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from holdings.problems import InputError, Problem
-from holdings.schema import Field, Rule, TableSchema, duplicates, validate
-from holdings.snapshot_chunks import chunk_rows
+from holdings.schema import Field, Rule, TableSchema, validate
+from holdings.snapshot_chunks import chunk_rows, repeated_ids
 from holdings.spill import PositionStore
 from holdings.stream import PositionStream, ValidatedPart, date_ordered, with_source
 from holdings.tabular import FIRST_DATA_ROW, RawTable, parquet_batches, parquet_rows, read_ahead, read_table
@@ -64,11 +64,13 @@ def read_holdings(sources: Sequence[str | Path | pd.DataFrame], column_map: Mapp
     Either reports its remaining problems (cells, repeated ids) when walked.
     """
     schema = holdings_schema(health_purposes)
-    large = any((parquet_rows(source) or 0) > chunk_rows() for source in sources)
+    rows = [parquet_rows(source) for source in sources]  # from each Parquet footer; None for other inputs
+    batched = [(count or 0) > chunk_rows() for count in rows]
+    large = any(batched)
     parts, tables, problems = [], [], []
-    for number, source in enumerate(sources, start=1):
+    for number, (source, in_batches) in enumerate(zip(sources, batched), start=1):
         try:
-            raw, typed = _typed_parts(source, number, schema, column_map, spellings, large)
+            raw, typed = _typed_parts(source, number, schema, column_map, spellings, in_batches)
         except InputError as error:
             problems.extend(error.problems)
             continue
@@ -77,8 +79,7 @@ def read_holdings(sources: Sequence[str | Path | pd.DataFrame], column_map: Mapp
     if problems and not large:
         raise InputError(problems)
     files = [raw.source for raw in tables]
-    if large and all(parquet_rows(source) is not None for source in sources) \
-            and date_ordered(sources, dict(column_map)):
+    if large and None not in rows and date_ordered(sources, dict(column_map)):
         return PositionStream(_validated(parts, problems), files), tables
     if large:
         store = PositionStore()
@@ -87,22 +88,29 @@ def read_holdings(sources: Sequence[str | Path | pd.DataFrame], column_map: Mapp
         return store, tables
     frames = [with_source(typed, raw.source, first_row) for raw, typed, first_row in _validated(parts, [])]
     holdings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=schema.names)
-    clashes = duplicates(holdings, ["as_of", "holding_id"], holdings["source_row"], holdings["source_file"],
-                         "holding_id", lambda row: row["holding_id"])
+    clashes = repeated_ids(holdings)
     if clashes:
         raise InputError(clashes)
     return holdings, tables
 
 
+def all_lines(positions: pd.DataFrame | PositionStream | PositionStore) -> pd.DataFrame:
+    """What `read_holdings` gave, as one frame (for a consumer that needs every line; memory grows with the book)."""
+    if isinstance(positions, pd.DataFrame):
+        return positions
+    return pd.concat(list(positions.chunks()), ignore_index=True)
+
+
 def _typed_parts(source: str | Path | pd.DataFrame, number: int, schema: TableSchema, column_map: Mapping[str, str],
-                 spellings: Mapping[str, Mapping[str, str]], large: bool) -> tuple[RawTable, Iterator[pd.DataFrame]]:
+                 spellings: Mapping[str, Mapping[str, str]],
+                 in_batches: bool) -> tuple[RawTable, Iterator[pd.DataFrame]]:
     """One source's `RawTable` and its validated rows in parts; `InputError` (at the end) lists all its problems.
 
-    In a large book, a large Parquet file whose numbers are numbers (no
-    decimal mark to detect over the whole file) comes in batches, validated
-    as they are read; any other source is read and validated here, whole.
+    A large Parquet file (`in_batches`) whose numbers are numbers (no decimal
+    mark to detect over the whole file) comes in batches, validated as they
+    are read; any other source is read and validated here, whole.
     """
-    if large and (parquet_rows(source) or 0) > chunk_rows():
+    if in_batches:
         raw, batches = parquet_batches(source, dict(column_map), chunk_rows())
         numeric = [f.name for f in schema.fields if f.kind in ("number", "integer") and f.name in raw.frame.columns]
         if all(pd.api.types.is_numeric_dtype(raw.frame[column].dtype) for column in numeric):

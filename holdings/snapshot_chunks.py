@@ -85,6 +85,12 @@ def ordered_chunks(parts: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         yield pd.concat(held, ignore_index=True) if len(held) > 1 else held[0]
 
 
+def repeated_ids(positions: pd.DataFrame) -> list[Problem]:
+    """Each `holding_id` repeated within a snapshot, at its later row, naming the first (`positions` in input order)."""
+    return duplicates(positions, ["as_of", "holding_id"], positions["source_row"], positions["source_file"],
+                      "holding_id", lambda row: row["holding_id"])
+
+
 def unique_ids(chunks: Iterable[pd.DataFrame], files: Sequence[str]) -> Iterator[pd.DataFrame]:
     """The chunks, checked for a `holding_id` repeated within a snapshot; `InputError` for all of them at the end.
 
@@ -92,8 +98,7 @@ def unique_ids(chunks: Iterable[pd.DataFrame], files: Sequence[str]) -> Iterator
     """
     clashes: list[Problem] = []
     for chunk in chunks:
-        clashes += duplicates(chunk, ["as_of", "holding_id"], chunk["source_row"], chunk["source_file"],
-                              "holding_id", lambda row: row["holding_id"])
+        clashes += repeated_ids(chunk)
         if not clashes:
             yield chunk
     if clashes:

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -95,10 +96,6 @@ class PositionStore:
         groups = snapshot_groups(self.snapshot_counts())
         return unique_ids((self._rows(group[0], group[-1]) for group in groups), self._files)
 
-    def frame(self) -> pd.DataFrame:
-        """Every line as one frame, in date order (for a consumer that needs them all; memory grows with the book)."""
-        return pd.concat(list(self.chunks()), ignore_index=True)
-
     def _rows(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
         """The lines dated from `first` to `last`, in (file, row) order, with the typed frame's dtypes."""
         connection = self._connection
@@ -108,8 +105,7 @@ class PositionStore:
         frame["as_of"] = frame["as_of"].astype("datetime64[s]")
         for column in TEXT_COLUMNS:
             frame[column] = frame[column].astype("str")
-        frame["source_file"] = pd.Series(self._files, dtype="str").take(frame.pop("file_number")).to_numpy()
-        frame["source_file"] = frame["source_file"].astype("str")
+        frame["source_file"] = pd.array(np.asarray(self._files, dtype=object)[frame.pop("file_number")], dtype="str")
         return frame[self._columns]
 
 

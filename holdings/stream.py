@@ -35,10 +35,6 @@ class PositionStream:
         typed = (with_source(frame, raw.source, first) for raw, frame, first in self._parts)
         return unique_ids(ordered_chunks(typed), self._files)
 
-    def frame(self) -> pd.DataFrame:
-        """Every line as one frame (for a consumer that needs them all; memory grows with the book)."""
-        return pd.concat(list(self.chunks()), ignore_index=True)
-
 
 def with_source(typed: pd.DataFrame, file: str, first_row: int) -> pd.DataFrame:
     """Typed rows with the file and row (header = row 1) each comes from."""

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from holdings import read_holdings
+from holdings.positions import all_lines
 from portfolio.audit import workspace
 from portfolio.settings import Settings
 from portfolio.audit.snapshots import given_snapshots, parquet_bytes, rows_of
@@ -51,7 +50,7 @@ def monthly_inputs(connection: sqlite3.Connection, holdings: Sequence[str | Path
                    settings: Settings) -> Iterator[MonthlyInputs]:
     """The given holdings plus, while the context lasts, a Parquet file of the earlier stored snapshots."""
     positions, _ = read_holdings(holdings, settings.columns, settings.values, settings.health_purposes)
-    given = given_snapshots(positions if isinstance(positions, pd.DataFrame) else positions.frame())
+    given = given_snapshots(all_lines(positions))
     dates = {snapshot.as_of for snapshot in given}
     stored = [source for as_of, source in sorted(snapshot_sources(connection).items())
               if as_of < max(dates) and as_of not in dates]
