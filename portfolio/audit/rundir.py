@@ -151,6 +151,22 @@ class HashingWriter:
         return self._digest.hexdigest()
 
 
+class TableWriter:
+    """One contract CSV table written chunk by chunk into a binary handle, hashed as it goes."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._hashing = HashingWriter(handle)
+        self._chunks = 0
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        """Append the chunk's rows (the header before the first chunk), text made spreadsheet-safe."""
+        write_csv(neutralise(chunk), self._hashing, header=self._chunks == 0)
+        self._chunks += 1
+
+    def hexdigest(self) -> str:
+        return self._hashing.hexdigest()
+
+
 def output_chunks(result: Result) -> dict[str, Iterable[pd.DataFrame]]:
     """The run folder's CSV outputs (the declared `OUTPUT_TABLES`) by file name, each as chunks of rows.
 
@@ -238,10 +254,10 @@ def write_outputs(result: Result, work: Path, written: Mapping[str, str],
             continue
         step(f"writing {name}")
         with (work / name).open("wb") as handle:
-            hashing = HashingWriter(handle)
-            for number, chunk in enumerate(chunks):
-                write_csv(neutralise(chunk), hashing, header=number == 0)
-        hashes[name] = hashing.hexdigest()
+            table = TableWriter(handle)
+            for chunk in chunks:
+                table.write(chunk)
+        hashes[name] = table.hexdigest()
     (work / PROJECTION_SUMMARY).write_bytes(json_bytes(projection_summary(result)))
     for name, writer in (extra_writers or {}).items():
         step(f"writing {name}")
@@ -265,19 +281,17 @@ class ContributionsWriter:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._chunks = 0
         self._pending: Future[None] | None = None
 
     def __enter__(self) -> ContributionsWriter:
         self._handle = self._path.open("wb")
-        self._hashing = HashingWriter(self._handle)
+        self._table = TableWriter(self._handle)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contributions-csv")
         return self
 
     def __call__(self, chunk: pd.DataFrame) -> None:
         self._wait()
-        self._pending = self._pool.submit(self._render, chunk, self._chunks == 0)
-        self._chunks += 1
+        self._pending = self._pool.submit(self._table.write, chunk)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
         try:
@@ -290,10 +304,7 @@ class ContributionsWriter:
             self._handle.close()
 
     def hexdigest(self) -> str:
-        return self._hashing.hexdigest()
-
-    def _render(self, chunk: pd.DataFrame, first: bool) -> None:
-        write_csv(neutralise(chunk), self._hashing, header=first)
+        return self._table.hexdigest()
 
     def _wait(self) -> None:
         if self._pending is not None:
