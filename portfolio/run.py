@@ -23,6 +23,7 @@ from esg_scores.targets import read_targets
 from holdings import read_holdings
 from holdings.funds import read_funds
 from holdings.spill import PositionStore
+from holdings.stream import PositionStream
 from portfolio.engine.attribution import compute_attribution
 from portfolio.engine.drift import explain_drift
 from portfolio.engine.evic_inflation import adjusted_metrics
@@ -133,7 +134,7 @@ def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | No
 
 
 @np.errstate(over="ignore")  # an overflow becomes inf, which `check_finite` traces back to its input
-def compute(positions: pd.DataFrame | PositionStore, records: pd.DataFrame, settings: Settings, *,
+def compute(positions: pd.DataFrame | PositionStream | PositionStore, records: pd.DataFrame, settings: Settings, *,
             compositions: pd.DataFrame | None = None, countries: pd.DataFrame | None = None,
             inputs: list[InputRecord] | None = None, sample: bool = False,
             progress: Callable[[str], None] | None = None, targets: pd.DataFrame | None = None,
@@ -141,8 +142,9 @@ def compute(positions: pd.DataFrame | PositionStore, records: pd.DataFrame, sett
             keep_contributions: bool = True) -> Result:
     """Every figure from validated frames (frames in, frames out); `targets` adds the temperature rating.
 
-    `positions` is a frame, or the `PositionStore` a large book is read into;
-    either is computed in chunks of whole snapshots (`holdings.snapshot_chunks`).
+    `positions` is what `holdings.read_holdings` gives: a frame, or for a
+    large book a `PositionStream` or `PositionStore`; each is computed in
+    chunks of whole snapshots (`holdings.snapshot_chunks`).
     """
     step = progress or (lambda _: None)
     step("computing contributions")

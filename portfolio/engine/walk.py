@@ -87,5 +87,5 @@ def walk(chunks: Iterable[pd.DataFrame], records: pd.DataFrame, settings: Settin
     return Walked(contributions=table,
                   metrics=joined.sort_values(["as_of", "perimeter", "metric"], kind="stable", ignore_index=True),
                   dates=pd.DatetimeIndex(joined["as_of"].drop_duplicates().sort_values()),
-                  evic_means=pd.concat(means) if means else None, issuer_lines=pd.concat(lines, ignore_index=True), known=known,
-                  warnings=warnings, held=HeldValues.concat(held) if rated else None)
+                  evic_means=pd.concat(means) if means else None, issuer_lines=pd.concat(lines, ignore_index=True),
+                  known=known, warnings=warnings, held=HeldValues.concat(held) if rated else None)
