@@ -90,7 +90,8 @@ def analyze(holdings: Table | Sequence[Table] | None = None, issuers: Table | No
     temperature rating). `contributions_sink` receives the contribution rows
     chunk by chunk as they are computed (a writer streams them to disk); with
     it, `keep_contributions=False` keeps none of a large book's rows (then
-    `Result.contributions` is not available: a run without reports). Raises `holdings.InputError` listing every input problem.
+    `Result.contributions` is not available: a run without reports). Raises
+    `holdings.InputError` listing every input problem.
     """
     step = progress or (lambda _: None)
     if (holdings is None) != (issuers is None):
