@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from holdings.text_bytes import starts_with_any
+
 THOUSANDS_SPACES = "[ \u00a0\u202f]"
 DOT_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -23,7 +25,7 @@ FRENCH_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 TRUE_WORDS = ("true", "1", "oui", "vrai", "yes")
 FALSE_WORDS = ("false", "0", "non", "faux", "no")
 FORMULA_LIKE_ID = re.compile(r"[=+@\t\r]|-(?!\d)")
-FORMULA_START = r"[-=+@\t\r]"  # the first characters FORMULA_LIKE_ID can match
+FORMULA_START = b"-=+@\t\r"  # the first characters FORMULA_LIKE_ID can match
 # Dates outside these years are typing errors (0001-01-01, 9999-12-31), and date arithmetic
 # (a year back, a quarter-end) must stay within the calendar.
 FIRST_DATE = np.datetime64("1900-01-01", "s")
@@ -181,7 +183,7 @@ def formula_like_identifier(values: pd.Series) -> pd.Series:
     """Identifiers a spreadsheet would run as a formula: starting with `=`, `+`, `@`, tab, CR, or `-` not before
     a digit.
 
-    A vector kernel finds the ids starting with one of those characters; the
+    A byte test finds the ids starting with one of those characters; the
     pattern (its look-ahead is Python's Unicode `\\d`) runs once per distinct
     such id only.
     """
@@ -189,7 +191,7 @@ def formula_like_identifier(values: pd.Series) -> pd.Series:
     if not len(values):
         return flagged
     text = values.astype("str")
-    candidates = text.str.match(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+    candidates = starts_with_any(text, FORMULA_START)
     if candidates.any():
         flagged[candidates] = by_distinct_value(
             text[candidates], lambda value: FORMULA_LIKE_ID.match(value) is not None).astype(bool).to_numpy()
@@ -211,6 +213,8 @@ def to_bool(series: pd.Series, spellings: Mapping[str, str]) -> tuple[pd.Series,
     """Booleans from the contract's words (any case), 1/0 and native booleans."""
     folded = {key.casefold(): str(value).casefold() for key, value in spellings.items()}
     blank = is_blank(series)
+    if pd.api.types.is_bool_dtype(series.dtype):  # native booleans (Parquet, a DataFrame): nothing to read
+        return series.fillna(False).astype(bool), np.zeros(len(series), dtype=bool)
 
     def read(value: object) -> object:
         if isinstance(value, (bool, np.bool_)):

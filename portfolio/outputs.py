@@ -24,6 +24,9 @@ class OutputTable:
     key: tuple[str, ...]
     open_ended: bool = False  # extensions may add columns (kinds in EXTENSION_COLUMNS)
     optional: bool = False  # written only when its input was given (the frame is None otherwise)
+    # (key, first, last): the adjacent columns first..last hold one value per value of key, which the
+    # writer renders once per key value (after checking it, bit for bit)
+    repeated: tuple[str, str, str] | None = None
 
 
 CONTRIBUTION_KINDS = {
@@ -52,7 +55,8 @@ OUTPUT_TABLES = (
                  "years_ahead": NUMBER}, ("as_of", "metric")),
     OutputTable("pai.csv", "pai", {"year": INTEGER, "perimeter": TEXT, "metric": TEXT, "value": NUMBER},
                 ("year", "perimeter", "metric")),
-    OutputTable(CONTRIBUTIONS, "contributions", CONTRIBUTION_KINDS, ("as_of", "holding_id"), open_ended=True),
+    OutputTable(CONTRIBUTIONS, "contributions", CONTRIBUTION_KINDS, ("as_of", "holding_id"), open_ended=True,
+                repeated=("issuers_row", "record_year", "emissions_tco2e")),  # an issuer record's figures
     OutputTable("warnings.csv", "warnings",
                 {"as_of": DATE, "holding_id": TEXT, "issuer_id": TEXT, "reason": TEXT, "detail": TEXT},
                 ("as_of", "holding_id", "reason")),

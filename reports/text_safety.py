@@ -11,18 +11,17 @@ auditors join on them. Numbers are not text and are never touched.
 from __future__ import annotations
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+
+from holdings.text_bytes import starts_with_any
 
 FREE_TEXT_COLUMNS = frozenset({"name", "source", "sector", "detail"})
-FORMULA_START = "^[=+\\-@\t\r]"
+FORMULA_START = b"=+-@\t\r"
 
 
 def formula_like(series: pd.Series) -> pd.Series:
-    """Which text cells start like a formula (one Arrow pass over the column)."""
-    text = pa.array(series.astype("str") if series.dtype == object else series, from_pandas=True)
-    risky = pc.fill_null(pc.match_substring_regex(text, FORMULA_START), False)
-    return pd.Series(risky.to_numpy(zero_copy_only=False), index=series.index)
+    """Which text cells start like a formula (a test of each cell's first byte)."""
+    text = series.astype("str") if series.dtype == object else series
+    return pd.Series(starts_with_any(text, FORMULA_START), index=series.index)
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import portfolio
 from esg_scores import read_issuers
 from holdings import InputError, read_holdings
 from holdings import coerce
+from holdings.text_bytes import starts_with_any
 
 
 def text(*cells):
@@ -260,3 +261,9 @@ def test_issuer_records_typed(tables, tmp_path):
     assert (second["year"], second["evic_eur"], second["revenue_eur"]) == (2021, 0.0, 2.5)
     assert pd.isna(second["published_on"]) and pd.isna(second["data_quality"])
     assert raw.dialect["decimal"] == ","
+
+
+def test_starts_with_any_tests_the_first_character_of_each_cell() -> None:
+    values = pd.Series(["x", "=SUM(A1)", "", None, "é=1", "-1", "+", "@me"], dtype="str")
+    assert starts_with_any(values, b"=-+").tolist() == [False, True, False, False, False, True, True, False]
+    assert starts_with_any(values.iloc[5:], b"@").tolist() == [False, False, True]  # a slice: its own offsets

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from pathlib import Path
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 import portfolio
 from portfolio.audit.manifest import sha256_file
-from reports.csv_files import format_csv
+from reports.csv_files import Repeated, _once_per_key, _to_arrow, format_csv, write_csv
 from test_metrics import holdings_frame, issuers_frame
 
 CONTRACT_OUTPUTS = ["contributions.csv", "manifest.json", "metrics.csv", "pai.csv", "trajectory.csv",
@@ -47,6 +48,42 @@ def test_numbers_read_back_to_the_same_double(number: float) -> None:
     text = format_csv(pd.DataFrame({"x": [number]})).decode().splitlines()[1]
     assert float(text) == number and "np." not in text
     assert math.copysign(1, float(text)) == math.copysign(1, number)
+
+
+RUN = Repeated(key="row", first="year", last="figure")
+
+
+def record_figures(keys: list[int | None], figures: dict[int, float]) -> pd.DataFrame:
+    """Lines that each repeat their record's figures (as contributions.csv repeats an issuer record's)."""
+    return pd.DataFrame({
+        "id": [f"H{i}" for i in range(len(keys))],
+        "year": pd.array([None if key is None else 2000 + key for key in keys], dtype="Int64"),
+        "source": pd.Categorical([None if key is None else f"src, {key % 3}" for key in keys]),
+        "figure": [np.nan if key is None else figures[key] for key in keys],
+        "row": pd.array(keys, dtype="Int64"),
+    })
+
+
+def rendered(frame: pd.DataFrame, repeated: Repeated | None, chunk_rows: int = 3) -> bytes:
+    buffer = io.BytesIO()
+    write_csv(frame, buffer, chunk_rows=chunk_rows, repeated=repeated)
+    return buffer.getvalue()
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 5)), min_size=1, max_size=30),
+       st.dictionaries(st.integers(0, 5), st.floats(allow_infinity=False), min_size=6, max_size=6))
+def test_a_repeated_run_is_rendered_once_per_key_to_the_same_bytes(keys, figures) -> None:
+    frame = record_figures(keys, figures)
+    assert _once_per_key(frame["row"], _to_arrow(frame.loc[:, "year":"figure"])) is not None
+    assert rendered(frame, RUN) == rendered(frame, None)
+
+
+def test_a_line_that_differs_from_its_key_is_rendered_as_it_is() -> None:
+    frame = record_figures([1, 2, 1, 1], {1: 0.0, 2: 2.5})
+    frame.loc[2, "figure"] = -0.0  # equal to 0.0, yet written "-0": the run is not shared
+    assert _once_per_key(frame["row"], _to_arrow(frame.loc[:, "year":"figure"])) is None
+    assert rendered(frame, RUN).decode().splitlines()[1:] == [
+        'H0,2001,"src, 1",0,1', 'H1,2002,"src, 2",2.5,2', 'H2,2001,"src, 1",-0,1', 'H3,2001,"src, 1",0,1']
 
 
 def test_reruns_are_byte_identical(tmp_path: Path, result: portfolio.Result) -> None:

@@ -42,10 +42,11 @@ from portfolio.audit.workspace import MARKER, clear_dead, out_lock, own, owned_d
 from portfolio.engine.projection import MIN_SNAPSHOTS, MODEL_NAME
 from portfolio.outputs import CONTRIBUTIONS, OUTPUT_TABLES, PROJECTION_SUMMARY, RUN_INFO
 from portfolio.result import Result
-from reports.csv_files import write_csv
+from reports.csv_files import Repeated, write_csv
 from reports.text_safety import neutralise
 
 Writer = Callable[[Result, Path], None]
+REPEATED = {table.file: Repeated(*table.repeated) for table in OUTPUT_TABLES if table.repeated is not None}
 
 
 def out_expected(can_force: bool = True) -> str:
@@ -154,13 +155,14 @@ class HashingWriter:
 class TableWriter:
     """One contract CSV table written chunk by chunk into a binary handle, hashed as it goes."""
 
-    def __init__(self, handle: BinaryIO) -> None:
+    def __init__(self, handle: BinaryIO, file: str) -> None:
         self._hashing = HashingWriter(handle)
         self._chunks = 0
+        self._repeated = REPEATED.get(file)
 
     def write(self, chunk: pd.DataFrame) -> None:
         """Append the chunk's rows (the header before the first chunk), text made spreadsheet-safe."""
-        write_csv(neutralise(chunk), self._hashing, header=self._chunks == 0)
+        write_csv(neutralise(chunk), self._hashing, header=self._chunks == 0, repeated=self._repeated)
         self._chunks += 1
 
     def hexdigest(self) -> str:
@@ -254,7 +256,7 @@ def write_outputs(result: Result, work: Path, written: Mapping[str, str],
             continue
         step(f"writing {name}")
         with (work / name).open("wb") as handle:
-            table = TableWriter(handle)
+            table = TableWriter(handle, name)
             for chunk in chunks:
                 table.write(chunk)
         hashes[name] = table.hexdigest()
@@ -285,7 +287,7 @@ class ContributionsWriter:
 
     def __enter__(self) -> ContributionsWriter:
         self._handle = self._path.open("wb")
-        self._table = TableWriter(self._handle)
+        self._table = TableWriter(self._handle, self._path.name)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contributions-csv")
         return self
 

@@ -23,6 +23,7 @@ import pyarrow as pa
 from esg_scores import NO_RECORD, SCOPE_COLUMNS, RecordTimeline
 from portfolio.engine.proxies import estimate, sector_averages
 from holdings.coerce import by_distinct_value
+from holdings.snapshot_chunks import line_keys
 from portfolio.engine.kernel import attributed
 from portfolio.engine.record_join import gather, record_positions
 from portfolio.settings import Settings
@@ -81,7 +82,7 @@ def build_contributions(holdings: pd.DataFrame, issuers: RecordTimeline, setting
     `parent_holding_id` column, see `portfolio.engine.lookthrough`), sector proxies
     (`gaps = "proxy"`) and sovereign records (`countries`).
     """
-    holdings = holdings.sort_values(["as_of", "holding_id"], kind="stable", ignore_index=True)
+    holdings = holdings.take(np.argsort(line_keys(holdings), kind="stable")).reset_index(drop=True)
     records = issuers.records
     record_at = record_positions(holdings, issuers)
     has_record = record_at != NO_RECORD
@@ -128,12 +129,12 @@ def build_contributions(holdings: pd.DataFrame, issuers: RecordTimeline, setting
         "holdings_row": holdings["source_row"].astype("int64"),
         "issuers_row": pd.array(from_record("source_row"), dtype="Int64"),
         "issuer_name": _issuer_name(holdings["issuer_id"], issuer_names(records)),
-    })
+    }, copy=False)  # not copied into one block per dtype: no column is changed in place (`_replaced`)
     columns = list(CONTRIBUTION_COLUMNS)
     if "parent_holding_id" in holdings.columns:
         child = (holdings["parent_holding_id"] != "").to_numpy()
-        frame["health"] &= ~child
-        frame["territorial"] &= ~child
+        frame["health"] = frame["health"].to_numpy() & ~child
+        frame["territorial"] = frame["territorial"].to_numpy() & ~child
         frame["parent_holding_id"] = holdings["parent_holding_id"]
         frame["lookthrough_weight"] = holdings["lookthrough_weight"].to_numpy(dtype="float64")
         columns += ["parent_holding_id", "lookthrough_weight"]
@@ -166,17 +167,29 @@ def _apply_proxies(frame: pd.DataFrame, holdings: pd.DataFrame) -> np.ndarray:
         "evic": lines["evic_eur"], "revenue": lines["revenue_eur"],
     }), averages)
     done = estimates["quality"].notna()
-    rows = estimates.index[done]
-    frame.loc[rows, "emissions_tco2e"] = estimates.loc[done, "emissions"]
-    frame.loc[rows, "financed_emissions_tco2e"] = estimates.loc[done, "financed"]
-    frame.loc[rows, "data_quality"] = estimates.loc[done, "quality"].astype("int64").to_numpy()
-    frame.loc[rows, "eligible"] = True  # a proxied fund line enters Ve so that Vc <= Ve
-    frame.loc[rows, "covered"] = True
+    at = frame.index.get_indexer(estimates.index[done])
+    frame["emissions_tco2e"] = _replaced(frame["emissions_tco2e"], at, estimates.loc[done, "emissions"])
+    financed = estimates.loc[done, "financed"]
+    frame["financed_emissions_tco2e"] = _replaced(frame["financed_emissions_tco2e"], at, financed)
+    frame["data_quality"] = _replaced(frame["data_quality"], at, estimates.loc[done, "quality"].astype("int64"))
+    frame["eligible"] = _replaced(frame["eligible"], at, True)  # a proxied fund line enters Ve so that Vc <= Ve
+    frame["covered"] = _replaced(frame["covered"], at, True)
     frame["waci_covered"] = frame["eligible"].to_numpy() & frame["emissions_tco2e"].notna().to_numpy() \
         & (frame["revenue_eur"].to_numpy() > 0)
     estimated = np.zeros(len(frame), dtype=bool)
-    estimated[frame.index.get_indexer(rows)] = True
+    estimated[at] = True
     return estimated
+
+
+def _replaced(column: pd.Series, at: np.ndarray, values: object) -> pd.api.extensions.ExtensionArray:
+    """A copy of the column's values with the cells at positions `at` replaced: columns are never written in place.
+
+    The contributions frame shares the arrays it was built from (some are
+    read-only views of the holdings), so a change makes a new column.
+    """
+    replaced = column.array.copy()
+    replaced[at] = np.asarray(values)
+    return replaced
 
 
 
