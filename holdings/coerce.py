@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from holdings.text_bytes import starts_with_any
 
@@ -110,14 +111,24 @@ def to_number(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
     suspicious = ambiguous_marks(cleaned, decimal)
     if decimal == ",":
         cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    parsed = pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[+-]?[0-9.]+([eE][+-]?\d+)?"), "x"),
-                           errors="coerce").astype("float64")
-    values = parsed.to_numpy(copy=True)
+    values = _parse_numbers(cleaned.where(cleaned.str.fullmatch(r"[+-]?[0-9.]+([eE][+-]?\d+)?")))
     if native.any():
         values[native] = series[native].astype("float64").to_numpy()
     bad = ~blank & (~np.isfinite(values) | suspicious)
     values[blank | bad] = np.nan
     return pd.Series(values, index=series.index), bad
+
+
+def _parse_numbers(text: pd.Series) -> np.ndarray:
+    """Doubles from number texts in `.` notation, NaN where missing or unreadable; rounded as Python's `float`.
+
+    Arrow's parser reads the column at once; it refuses the whole column if
+    one text is no number (`1.2.3`), which pandas then reads value by value.
+    """
+    try:
+        return pc.cast(pa.array(text, from_pandas=True), pa.float64()).to_numpy(zero_copy_only=False, writable=True)
+    except pa.ArrowInvalid:
+        return np.array(pd.to_numeric(text.fillna("x"), errors="coerce"), dtype="float64")
 
 
 def to_integer(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:

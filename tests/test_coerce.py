@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import portfolio
 from esg_scores import read_issuers
@@ -267,3 +270,13 @@ def test_starts_with_any_tests_the_first_character_of_each_cell() -> None:
     values = pd.Series(["x", "=SUM(A1)", "", None, "é=1", "-1", "+", "@me"], dtype="str")
     assert starts_with_any(values, b"=-+").tolist() == [False, True, False, False, False, True, True, False]
     assert starts_with_any(values.iloc[5:], b"@").tolist() == [False, False, True]  # a slice: its own offsets
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_to_number_reads_a_number_as_python_float_does(number: float) -> None:
+    text = repr(number)
+    alone, _ = coerce.to_number(pd.Series([text], dtype="str"), ".")  # the column read at once
+    beside_a_typo, bad = coerce.to_number(pd.Series([text, "1.2.3"], dtype="str"), ".")  # value by value
+    for value in (alone.iloc[0], beside_a_typo.iloc[0]):
+        assert value == float(text) and math.copysign(1, value) == math.copysign(1, float(text))
+    assert bad.tolist() == [False, True]
