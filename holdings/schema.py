@@ -135,7 +135,10 @@ def _ambiguous(spec: Field, frame: pd.DataFrame, decimal: str) -> np.ndarray:
             or pd.api.types.is_numeric_dtype(frame[spec.name].dtype):
         return np.zeros(len(frame), dtype=bool)
     cells = frame[spec.name]
-    text = cells.where(cells.map(lambda v: isinstance(v, str)), "").astype("str")
+    if pd.api.types.is_string_dtype(cells.dtype) and cells.dtype != object:  # text only (a CSV column)
+        text = cells.fillna("")
+    else:
+        text = cells.where(cells.map(lambda v: isinstance(v, str)), "").astype("str")
     return coerce.ambiguous_marks(text.str.replace(coerce.THOUSANDS_SPACES, "", regex=True), decimal)
 
 

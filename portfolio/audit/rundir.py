@@ -250,27 +250,31 @@ def write_outputs(result: Result, work: Path, written: Mapping[str, str],
     `written` maps the CSV files already in `work` to their SHA-256.
     """
     step = progress or (lambda _: None)
-    hashes = dict(written)
-    for name, chunks in output_chunks(result).items():
-        if name in written:
-            continue
-        step(f"writing {name}")
-        with (work / name).open("wb") as handle:
-            table = TableWriter(handle, name)
-            for chunk in chunks:
-                table.write(chunk)
-        hashes[name] = table.hexdigest()
+    tables = {name: chunks for name, chunks in output_chunks(result).items() if name not in written}
+    step("writing the tables, copying the inputs")
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="outputs") as pool:  # Arrow and zlib free the GIL
+        writing = {name: pool.submit(_write_table, work / name, chunks) for name, chunks in tables.items()}
+        copying = pool.submit(copy_inputs, result.inputs, work)
+        hashes = {**written, **{name: future.result() for name, future in writing.items()}}
+        copies = copying.result()
     (work / PROJECTION_SUMMARY).write_bytes(json_bytes(projection_summary(result)))
     for name, writer in (extra_writers or {}).items():
         step(f"writing {name}")
         writer(result, work / name)
     step("writing manifest")
     hashes = {path.name: hashes.get(path.name) or sha256_file(path) for path in sorted(work.iterdir())
-              if path.name != MARKER}
-    step("copying inputs")
-    copies = copy_inputs(result.inputs, work)
+              if path.is_file() and path.name != MARKER}
     (work / MANIFEST).write_bytes(json_bytes(build_manifest(result, hashes, copies, stored_snapshots)))
     (work / RUN_INFO).write_bytes(json_bytes(run_info(run_id(work))))
+
+
+def _write_table(path: Path, chunks: Iterable[pd.DataFrame]) -> str:
+    """Write one CSV table from its chunks; return its SHA-256."""
+    with path.open("wb") as handle:
+        table = TableWriter(handle, path.name)
+        for chunk in chunks:
+            table.write(chunk)
+    return table.hexdigest()
 
 
 class ContributionsWriter:

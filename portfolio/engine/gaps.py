@@ -29,6 +29,12 @@ def _record_label(rows: pd.DataFrame) -> pd.Series:
             + " (issuers row " + rows["issuers_row"].astype("str") + ")")
 
 
+# what a reason's detail names, besides a proxy estimate: its record, or the issuer and date it found none for
+DETAIL_KEYS = {MISSING_ISSUER_ID: [], NO_RECORD_REASON: ["issuer_id", "as_of"], MISSING_SCOPE: ["issuers_row"],
+               MISSING_EVIC: ["issuers_row"], MISSING_REVENUE: ["issuers_row"]}
+PROXY_COLUMNS = ("estimated", "data_quality")
+
+
 def _details(reason: str, rows: pd.DataFrame, scopes: tuple[int, ...]) -> pd.Series:
     as_of = rows["as_of"].dt.strftime("%Y-%m-%d")
     if reason == MISSING_ISSUER_ID:
@@ -49,25 +55,45 @@ def _details(reason: str, rows: pd.DataFrame, scopes: tuple[int, ...]) -> pd.Ser
     raise ValueError(reason)
 
 
+def _estimated_details(reason: str, rows: pd.DataFrame, scopes: tuple[int, ...]) -> pd.Series:
+    """The details, where a proxy filled the gap saying so with its PCAF score."""
+    detail = _details(reason, rows, scopes)
+    if "estimated" not in rows.columns:
+        return detail
+    estimated = rows["estimated"].to_numpy(dtype=bool)
+    quality = rows["data_quality"].astype("str")
+    return detail.where(~estimated, detail.str.replace(
+        "left uncovered", "estimated from sector averages (PCAF ", regex=False) + quality + ")")
+
+
+def _distinct(rows: pd.DataFrame, key: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group of equal `key` values (one group without a key), and the first row of each group."""
+    codes = np.zeros(len(rows), dtype=np.int64)
+    for column in key:  # factorize numbers groups as first seen; pairs of codes are factorized in turn
+        part, distinct = pd.factorize(rows[column], use_na_sentinel=False)
+        codes = pd.factorize(codes * len(distinct) + part)[0]
+    return codes, np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+
+
 def gap_warnings(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> pd.DataFrame:
-    """One warning row per uncovered eligible line and reason."""
+    """One warning row per uncovered eligible line and reason.
+
+    A detail is written once per record (or issuer and date) it names and
+    laid out on the lines that share it: no text built per line.
+    """
     parts = []
+    proxied = [column for column in PROXY_COLUMNS if column in contributions.columns]
     needed = ["as_of", "holding_id", "issuer_id", "record_year", "record_published_on", "issuers_row",
-              *(f"scope{scope}_tco2e" for scope in scopes),
-              *(column for column in ("estimated", "data_quality") if column in contributions.columns)]
+              *(f"scope{scope}_tco2e" for scope in scopes), *proxied]
     for reason, mask in gap_masks(contributions, scopes).items():
         if not mask.any():
             continue
         rows = contributions.loc[mask, needed]  # only what the details read: a copy of a few columns
-        detail = _details(reason, rows, scopes)
-        if "estimated" in rows.columns:
-            estimated = rows["estimated"].to_numpy(dtype=bool)
-            quality = rows["data_quality"].astype("str")
-            detail = detail.where(~estimated, detail.str.replace(
-                "left uncovered", "estimated from sector averages (PCAF ", regex=False) + quality + ")")
+        codes, first = _distinct(rows, [*DETAIL_KEYS[reason], *proxied])
+        detail = _estimated_details(reason, rows.iloc[first], scopes).array.take(codes)
         parts.append(pd.DataFrame({
             "as_of": rows["as_of"], "holding_id": rows["holding_id"], "issuer_id": rows["issuer_id"],
-            "reason": reason, "detail": detail,
+            "reason": reason, "detail": pd.Series(detail, index=rows.index),
         }))
     if not parts:
         return empty_warnings()
