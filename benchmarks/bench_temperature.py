@@ -109,13 +109,15 @@ def synthetic_targets(ids: np.ndarray, records: pd.DataFrame, rng: np.random.Gen
 
 def child(folder: str) -> None:
     """Load the book, time one rating, print wall, CPU and peak RSS as JSON."""
+    from esg_scores import RecordTimeline
     from portfolio.engine.temperature import HeldValues, rate_temperature
     from portfolio.run import regression_table
 
     book = {name: pd.read_pickle(Path(folder) / f"{name}.pkl") for name in ("lines", "records", "targets")}
     regression = regression_table()
     started, started_cpu = time.perf_counter(), time.process_time()
-    rating = rate_temperature(HeldValues.of(book["lines"]), book["records"], book["targets"], regression, 0)
+    issuers = RecordTimeline.of(book["records"], 0)
+    rating = rate_temperature(HeldValues.of(book["lines"]), issuers, book["targets"], regression)
     wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     print(json.dumps({"wall": wall, "cpu": cpu, "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                       "company_rows": len(rating.company), "portfolio_rows": len(rating.portfolio),

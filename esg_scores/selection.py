@@ -55,10 +55,10 @@ class RecordTimeline:
             return cls(records, pd.DataFrame(columns=["issuer_id", "available", "best_rank"]),
                        np.empty(0, dtype=np.int64))
         published = publication_dates(records, lag_months)
-        year_start = pd.to_datetime(records["year"].astype("int64").astype(str) + "-01-01").astype("datetime64[s]")
+        year_start = (records["year"].to_numpy(dtype="int64") - 1970).astype("datetime64[Y]").astype("datetime64[s]")
         ranked = pd.DataFrame({
             "issuer_id": records["issuer_id"].to_numpy(),
-            "available": np.maximum(published.to_numpy(), year_start.to_numpy()),
+            "available": np.maximum(published.to_numpy(), year_start),
             "year": records["year"].astype("int64").to_numpy(),
             "published": published.to_numpy(),
             "position": np.arange(len(records)),

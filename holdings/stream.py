@@ -15,10 +15,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from holdings.snapshot_chunks import ordered_chunks, unique_ids
-from holdings.tabular import RawTable, normalise_header
+from holdings.tabular import RawTable, normalise_header, parquet
 
 ValidatedPart = tuple[RawTable, pd.DataFrame, int]  # a source, typed rows of it, the file row of the first
 
@@ -48,7 +47,7 @@ def date_ordered(paths: Sequence[str | Path], column_map: dict[str, str]) -> boo
     latest = None
     for path in paths:
         try:
-            metadata = pq.ParquetFile(str(path)).metadata
+            metadata = parquet().ParquetFile(str(path)).metadata
             names = normalise_header(metadata.schema.to_arrow_schema().names, column_map, Path(str(path)).name)
             column = names.index("as_of")
             for group in range(metadata.num_row_groups):

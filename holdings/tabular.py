@@ -19,13 +19,13 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from holdings.csv_quotes import check_quotes
 from holdings.problems import InputError, Problem, quote_value
@@ -295,9 +295,16 @@ def _xlsx_rows(data: bytes, sheet: str | None, source: str) -> tuple[str, list[l
 
 # ---------------------------------------------------------------- Parquet
 
+def parquet() -> ModuleType:
+    """`pyarrow.parquet`, loaded on first use: a run on CSV or XLSX files never pays for its import."""
+    import pyarrow.parquet
+
+    return pyarrow.parquet
+
+
 def _read_parquet(data: bytes, source: str, column_map: dict[str, str]) -> RawTable:
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        table = parquet().read_table(pa.BufferReader(data))
         if table.num_columns == 0:
             raise _empty_file(source)
         frame = _parquet_frame(table, normalise_header(table.column_names, column_map, source))
@@ -314,7 +321,7 @@ def parquet_rows(location: str | Path) -> int | None:
     if isinstance(location, pd.DataFrame) or Path(str(location)).suffix.lower() not in (".parquet", ".pq"):
         return None
     try:
-        return pq.ParquetFile(str(location)).metadata.num_rows
+        return parquet().ParquetFile(str(location)).metadata.num_rows
     except Exception:  # unreadable: the whole-file reader reports it
         return None
 
@@ -329,20 +336,20 @@ def parquet_batches(location: str | Path, column_map: dict[str, str],
     path = Path(str(location))
     source = path.name
     try:
-        parquet = pq.ParquetFile(str(path))
-        if not parquet.schema_arrow.names:
+        file = parquet().ParquetFile(str(path))
+        if not file.schema_arrow.names:
             raise _empty_file(source)
-        names = normalise_header(parquet.schema_arrow.names, column_map, source)
-        empty = _parquet_frame(parquet.schema_arrow.empty_table(), names)
+        names = normalise_header(file.schema_arrow.names, column_map, source)
+        empty = _parquet_frame(file.schema_arrow.empty_table(), names)
     except InputError:
         raise
     except Exception as error:
         raise _unreadable_parquet(source, error) from None
-    raw = RawTable(source, empty, {"format": "parquet", "rows": parquet.metadata.num_rows}, _sha256_file(path), path)
+    raw = RawTable(source, empty, {"format": "parquet", "rows": file.metadata.num_rows}, _sha256_file(path), path)
 
     def batches() -> Iterator[pd.DataFrame]:
         try:
-            for batch in parquet.iter_batches(batch_size=batch_rows):
+            for batch in file.iter_batches(batch_size=batch_rows):
                 yield _parquet_frame(pa.Table.from_batches([batch]), names)
         except Exception as error:
             raise _unreadable_parquet(source, error) from None

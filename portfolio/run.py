@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from esg_scores import read_issuers
+from esg_scores import RecordTimeline, read_issuers
 from esg_scores.fx import convert_records, read_fx
 from esg_scores.sovereigns import read_sovereigns
 from esg_scores.targets import read_targets
@@ -150,7 +150,8 @@ def compute(positions: pd.DataFrame | PositionStream | PositionStore, records: p
     step = progress or (lambda _: None)
     step("computing contributions")
     chunks = frame_chunks(positions) if isinstance(positions, pd.DataFrame) else positions.chunks()
-    walked = walk(chunks, records, settings, compositions=compositions, countries=countries,
+    issuers = RecordTimeline.of(records, settings.publication_lag_months)  # ranked once, used by every step
+    walked = walk(chunks, issuers, settings, compositions=compositions, countries=countries,
                   rated=targets is not None, progress=step, sink=contributions_sink, keep=keep_contributions)
     metrics = walked.metrics
     baseline_date = pd.Timestamp(settings.trajectory.baseline_date)
@@ -168,8 +169,7 @@ def compute(positions: pd.DataFrame | PositionStream | PositionStore, records: p
     rating = None
     if walked.held is not None:
         step("rating temperatures")
-        rating = rate_temperature(walked.held, records, targets, regression_table(),
-                                  settings.publication_lag_months, settings.temperature.method)
+        rating = rate_temperature(walked.held, issuers, targets, regression_table(), settings.temperature.method)
         warnings.append(rating.warnings)
     projections, summaries = [], []
     for baseline in baselines:

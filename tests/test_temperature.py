@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from esg_scores import RecordTimeline
 from portfolio.engine.temperature import (PORTFOLIO_COLUMNS, HeldValues, rate_temperature, round_temperature)
 from portfolio.run import regression_table
 
@@ -70,7 +71,8 @@ def targets(*rows: dict) -> pd.DataFrame:
 
 
 def rate(lines: pd.DataFrame, issuer_records: pd.DataFrame, goals: pd.DataFrame, method: str = "WATS"):
-    return rate_temperature(HeldValues.of(lines), issuer_records, goals, regression_table(), 0, method)
+    issuers = RecordTimeline.of(issuer_records, 0)
+    return rate_temperature(HeldValues.of(lines), issuers, goals, regression_table(), method)
 
 
 def box(company: pd.DataFrame, scope: str, time_frame: str, issuer_id: str = "A") -> pd.Series:

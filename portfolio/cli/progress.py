@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 SHOW_AFTER_SECONDS = 2.0
 
@@ -23,6 +25,8 @@ class Progress:
         if self._quiet or time.monotonic() - self._started < SHOW_AFTER_SECONDS:
             return
         if self._bar is None:  # tqdm draws on construction: give it the first step's name
+            from tqdm import tqdm  # loaded only by a run long enough to show it
+
             self._bar = tqdm(total=None, file=sys.stderr, desc=description,
                              bar_format="portfolio: {desc} [{elapsed}]", leave=False, initial=0)
             return

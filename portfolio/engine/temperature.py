@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from esg_scores import select_records
+from esg_scores import RecordTimeline
 from portfolio.engine.exposure import ELIGIBLE_ASSET_CLASSES
 from portfolio.engine.kernel import attributed, share
 from portfolio.engine.record_join import gather
@@ -110,8 +110,8 @@ class HeldValues:
                    pd.concat([part.values for part in parts], ignore_index=True))
 
 
-def rate_temperature(held: HeldValues, records: pd.DataFrame, targets: pd.DataFrame,
-                     regression: pd.DataFrame, lag_months: int, method: str = "WATS") -> TemperatureRating:
+def rate_temperature(held: HeldValues, issuers: RecordTimeline, targets: pd.DataFrame,
+                     regression: pd.DataFrame, method: str = "WATS") -> TemperatureRating:
     """Company and portfolio temperatures for every snapshot of `held` (see `HeldValues.of`).
 
     `records` are the issuer records (after FX conversion), `targets` the
@@ -120,7 +120,7 @@ def rate_temperature(held: HeldValues, records: pd.DataFrame, targets: pd.DataFr
     weighting whose issuer contributions the report shows (no CSV depends on it).
     """
     pairs, values = held.pairs, held.values
-    pairs = issuer_figures(pairs, records, lag_months)
+    pairs = issuer_figures(pairs, issuers)
     candidates = targets_at(pairs, targets)
     boxes, warnings = choose_boxes(candidates)
     company = company_scores(pairs, score_boxes(boxes, pairs, regression))
@@ -164,9 +164,10 @@ def issuer_values(lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pairs, pd.DataFrame(columns)
 
 
-def issuer_figures(pairs: pd.DataFrame, records: pd.DataFrame, lag_months: int) -> pd.DataFrame:
+def issuer_figures(pairs: pd.DataFrame, issuers: RecordTimeline) -> pd.DataFrame:
     """Each pair's record at D (the record rule): E12, E3, company values and ISIC; unknown as NaN / ''."""
-    position = select_records(records, pairs, lag_months)
+    records = issuers.records
+    position = issuers.select(pairs)
 
     def figure(column: str) -> np.ndarray:
         if column not in records.columns:

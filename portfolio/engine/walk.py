@@ -43,7 +43,7 @@ class Walked:
     held: HeldValues | None  # the temperature rating's input, when rated
 
 
-def walk(chunks: Iterable[pd.DataFrame], records: pd.DataFrame, settings: Settings, *,
+def walk(chunks: Iterable[pd.DataFrame], issuers: RecordTimeline, settings: Settings, *,
          compositions: pd.DataFrame | None = None, countries: pd.DataFrame | None = None, rated: bool = False,
          progress: Callable[[str], None] | None = None, sink: Callable[[pd.DataFrame], None] | None = None,
          keep: bool = True) -> Walked:
@@ -58,7 +58,6 @@ def walk(chunks: Iterable[pd.DataFrame], records: pd.DataFrame, settings: Settin
     metrics, means, lines, warnings, held = [], [], [], [], []
     known: set[pd.Timestamp] = set()
     problems: list[Problem] = []
-    issuers = RecordTimeline.of(records, settings.publication_lag_months)
     country_records = None if countries is None else RecordTimeline.of(countries, settings.publication_lag_months)
     for number, positions in enumerate(chunks):
         if number:
