@@ -126,7 +126,7 @@ def _parse_numbers(text: pd.Series) -> np.ndarray:
     one text is no number (`1.2.3`), which pandas then reads value by value.
     """
     try:
-        return pc.cast(pa.array(text, from_pandas=True), pa.float64()).to_numpy(zero_copy_only=False, writable=True)
+        return np.array(pc.cast(pa.array(text, from_pandas=True), pa.float64()), dtype="float64")  # a copy: written to
     except pa.ArrowInvalid:
         return np.array(pd.to_numeric(text.fillna("x"), errors="coerce"), dtype="float64")
 

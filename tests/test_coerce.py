@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -280,3 +281,9 @@ def test_to_number_reads_a_number_as_python_float_does(number: float) -> None:
     for value in (alone.iloc[0], beside_a_typo.iloc[0]):
         assert value == float(text) and math.copysign(1, value) == math.copysign(1, float(text))
     assert bad.tolist() == [False, True]
+
+
+def test_to_number_reads_a_column_arrow_holds_in_several_chunks() -> None:
+    chunked = pd.Series(pd.array(pa.chunked_array([["1,5", ""], ["2"]]), dtype="str"))  # as a large CSV column
+    values, bad = coerce.to_number(chunked, ",")
+    assert values.tolist()[::2] == [1.5, 2.0] and math.isnan(values.iloc[1]) and not bad.any()
