@@ -126,7 +126,8 @@ def _parse_numbers(text: pd.Series) -> np.ndarray:
     one text is no number (`1.2.3`), which pandas then reads value by value.
     """
     try:
-        return np.array(pc.cast(pa.array(text, from_pandas=True), pa.float64()), dtype="float64")  # a copy: written to
+        parsed = pc.cast(pa.array(text, from_pandas=True), pa.float64())
+        return np.require(np.asarray(parsed, dtype="float64"), requirements="W")  # a writable copy if need be
     except pa.ArrowInvalid:
         return np.array(pd.to_numeric(text.fillna("x"), errors="coerce"), dtype="float64")
 

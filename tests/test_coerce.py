@@ -283,7 +283,10 @@ def test_to_number_reads_a_number_as_python_float_does(number: float) -> None:
     assert bad.tolist() == [False, True]
 
 
-def test_to_number_reads_a_column_arrow_holds_in_several_chunks() -> None:
-    chunked = pd.Series(pd.array(pa.chunked_array([["1,5", ""], ["2"]]), dtype="str"))  # as a large CSV column
+@pytest.mark.parametrize("chunks, expected", [([["1,5", "3"], ["2", "4"]], [1.5, 3.0, 2.0, 4.0]),
+                                              ([["1,5", ""], ["2"]], [1.5, None, 2.0])])
+def test_to_number_reads_a_column_arrow_holds_in_several_chunks(chunks, expected) -> None:
+    chunked = pd.Series(pd.array(pa.chunked_array(chunks), dtype="str"))  # as a large CSV column
     values, bad = coerce.to_number(chunked, ",")
-    assert values.tolist()[::2] == [1.5, 2.0] and math.isnan(values.iloc[1]) and not bad.any()
+    assert [None if math.isnan(value) else value for value in values] == expected
+    assert not bad.any()
