@@ -35,16 +35,12 @@ LAST_DATE = np.datetime64("2200-12-31", "s")
 
 def is_blank(series: pd.Series) -> np.ndarray:
     """Empty cells: missing values and empty text."""
-    missing = series.isna().to_numpy()
-    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return missing
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return missing
     if pd.api.types.is_object_dtype(series.dtype):
-        return missing | (series == "").to_numpy()
-    if pd.api.types.is_string_dtype(series.dtype):
-        return missing | (series == "").fillna(False).to_numpy(dtype=bool)
-    return missing
+        return series.isna().to_numpy() | (series == "").to_numpy()
+    if pd.api.types.is_string_dtype(series.dtype):  # one Arrow pass over the offsets: no per-cell comparison
+        text = pa.array(series, from_pandas=True)
+        return ~np.asarray(pc.fill_null(pc.greater(pc.binary_length(text), 0), False))
+    return series.isna().to_numpy()  # numbers, dates, booleans, categories: only missing values
 
 
 def by_distinct_value(series: pd.Series, convert: Callable[[object], object]) -> pd.Series:
@@ -75,10 +71,9 @@ def detect_decimal_mark(columns: Iterable[pd.Series]) -> str:
         if pd.api.types.is_numeric_dtype(series.dtype):
             continue
         text = series[series.map(lambda v: isinstance(v, str))] if series.dtype == object else series
-        text = text.astype("str")
-        if text.str.contains(",", regex=False).any():
-            return ","
-        if text.str.count(r"\.").gt(1).any():
+        text = pa.array(text.astype("str"), from_pandas=True)
+        comma = pc.any(pc.match_substring(text, ",")).as_py()
+        if comma or pc.any(pc.greater(pc.count_substring(text, "."), 1)).as_py():  # 1,5 or 1.234.567
             return ","
     return "."
 
@@ -168,9 +163,11 @@ def to_date(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         values = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
         values, bad = values.dt.normalize().astype("datetime64[s]"), np.zeros(len(series), dtype=bool)
     else:
-        parsed = by_distinct_value(series.where(~blank), _parse_date)
-        bad = ~blank & parsed.isna().to_numpy()
-        values = pd.Series(pd.to_datetime(parsed.where(~bad)).to_numpy(), index=series.index).astype("datetime64[s]")
+        codes, distinct = pd.factorize(series.where(~blank), use_na_sentinel=True)  # each distinct text parsed once
+        dates = np.array([*(_parse_date(value) for value in distinct), None], dtype="datetime64[s]")  # None: NaT
+        stamps = dates[codes]  # code -1 (a blank cell) takes the last: NaT
+        bad = ~blank & np.isnat(stamps)
+        values = pd.Series(stamps, index=series.index)
     stamps = values.to_numpy()
     outside = ~np.isnat(stamps) & ((stamps < FIRST_DATE) | (stamps > LAST_DATE))
     return values.where(~outside), bad | outside
