@@ -43,6 +43,11 @@ def is_blank(series: pd.Series) -> np.ndarray:
     return series.isna().to_numpy()  # numbers, dates, booleans, categories: only missing values
 
 
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """The row where each code first appears, for codes numbered as first seen (`pd.factorize` without sorting)."""
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+
+
 def by_distinct_value(series: pd.Series, convert: Callable[[object], object]) -> pd.Series:
     """Apply a Python `convert` once per distinct value and broadcast the results."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)

@@ -27,6 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from holdings.coerce import first_rows
+
 NEEDS_QUOTES = r'[",\r\n]'
 SPECIAL_BYTES = (b'"', b",", b"\r", b"\n")  # a cell holding one of them is quoted
 QUOTE, COMMA, NEWLINE, NOTHING, TRUE, FALSE = (pa.scalar(text, pa.large_string())
@@ -109,8 +111,8 @@ def _exact(column: pa.Array) -> pa.Array:
 
 def _once_per_key(key: pd.Series, columns: list[pa.Array]) -> pa.Array | None:
     """The columns' cells joined by commas, rendered once per key value; None if a line differs from its key's."""
-    codes, keys = pd.factorize(key, use_na_sentinel=False)  # codes appear first in increasing order
-    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    codes, keys = pd.factorize(key, use_na_sentinel=False)
+    first = first_rows(codes)
     representative = pa.array(first[codes])
     if not all(_exact(column).take(representative).equals(_exact(column)) for column in columns):
         return None

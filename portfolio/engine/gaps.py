@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from holdings.coerce import first_rows
 from holdings.problems import Problem, quote_value
 from portfolio.engine.temperature import TARGET_REASONS
 from portfolio.engine.exposure import (GAP_REASONS, MISSING_EVIC, MISSING_ISSUER_ID, MISSING_REVENUE, MISSING_SCOPE,
@@ -72,7 +73,7 @@ def _distinct(rows: pd.DataFrame, key: list[str]) -> tuple[np.ndarray, np.ndarra
     for column in key:  # factorize numbers groups as first seen; pairs of codes are factorized in turn
         part, distinct = pd.factorize(rows[column], use_na_sentinel=False)
         codes = pd.factorize(codes * len(distinct) + part)[0]
-    return codes, np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    return codes, first_rows(codes)
 
 
 def gap_warnings(contributions: pd.DataFrame, scopes: tuple[int, ...]) -> pd.DataFrame:
