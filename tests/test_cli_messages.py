@@ -10,9 +10,12 @@ floats, a solver banner, an untitled English-only frontier page.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +24,7 @@ import pytest
 
 import portfolio
 from holdings.problems import quote_value
+import portfolio.cli
 from portfolio.cli import EXIT_PIPE, main
 from test_metrics import holdings_frame, issuers_frame
 from test_store import analyze as store_analyze
@@ -85,6 +89,19 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, capsys, monkeypatch, command
         for fd in (read_end, write_end, saved):
             os.close(fd)
     assert code == EXIT_PIPE
+
+
+def test_the_program_exits_with_the_command_status_and_leaves_shutdown_nothing_to_collect(monkeypatch) -> None:
+    monkeypatch.setattr(portfolio.cli, "main", lambda: EXIT_PIPE)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            portfolio.cli.console()
+        assert stop.value.code == EXIT_PIPE
+        assert gc.get_freeze_count() > 0  # what lives at exit is out of the collector's reach
+    finally:
+        gc.unfreeze()
+    usage = subprocess.run([sys.executable, "-m", "portfolio", "analyze"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "the following arguments are required: --out" in usage.stderr
 
 
 def test_quiet_prints_nothing_even_with_warnings(tmp_path: Path, capsys) -> None:

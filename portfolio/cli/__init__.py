@@ -15,6 +15,7 @@ a check fails (verify).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -93,3 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # and stdout pointed at /dev/null so that the interpreter's own final flush does not fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE
+
+
+def console() -> None:
+    """The `portfolio` program (console script and `python -m portfolio`): `main`, then the process exits.
+
+    Before exiting, every live object is frozen out of the garbage collector's
+    reach (`gc.freeze`): the interpreter's shutdown would otherwise walk every
+    object pandas, numpy and Arrow created, several times over, to free memory
+    the operating system reclaims anyway (0.1-0.15 s, an eighth of a run on the
+    sample). Files and thread pools are closed by then; atexit handlers still run.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
