@@ -23,6 +23,7 @@ import datetime as dt
 import errno
 import hashlib
 import json
+import math
 import os
 import shutil
 import sys
@@ -250,11 +251,14 @@ def write_outputs(result: Result, work: Path, written: Mapping[str, str],
     `written` maps the CSV files already in `work` to their SHA-256.
     """
     step = progress or (lambda _: None)
-    tables = {name: chunks for name, chunks in output_chunks(result).items() if name not in written}
+    tables = sorted(((name, chunks) for name, chunks in output_chunks(result).items() if name not in written),
+                    key=lambda table: -_cells(table[1]))
     step("writing the tables, copying the inputs")
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="outputs") as pool:  # Arrow and zlib free the GIL
-        writing = {name: pool.submit(_write_table, work / name, chunks) for name, chunks in tables.items()}
+        # the largest table first, the input copies beside it, then the rest: both threads end about together
+        writing = {name: pool.submit(_write_table, work / name, chunks) for name, chunks in tables[:1]}
         copying = pool.submit(copy_inputs, result.inputs, work)
+        writing |= {name: pool.submit(_write_table, work / name, chunks) for name, chunks in tables[1:]}
         hashes = {**written, **{name: future.result() for name, future in writing.items()}}
         copies = copying.result()
     (work / PROJECTION_SUMMARY).write_bytes(json_bytes(projection_summary(result)))
@@ -266,6 +270,11 @@ def write_outputs(result: Result, work: Path, written: Mapping[str, str],
               if path.is_file() and path.name != MARKER}
     (work / MANIFEST).write_bytes(json_bytes(build_manifest(result, hashes, copies, stored_snapshots)))
     (work / RUN_INFO).write_bytes(json_bytes(run_info(run_id(work))))
+
+
+def _cells(chunks: Iterable[pd.DataFrame]) -> float:
+    """How many cells a table's chunks hold; a stream (contributions.csv) counts as the largest."""
+    return sum(chunk.size for chunk in chunks) if isinstance(chunks, list) else math.inf
 
 
 def _write_table(path: Path, chunks: Iterable[pd.DataFrame]) -> str:
