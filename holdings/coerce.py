@@ -21,6 +21,7 @@ from holdings.text_bytes import starts_with_any
 
 THOUSANDS_SPACES = "[ \u00a0\u202f]"
 DOT_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+NUMBER_TEXT = r"[+-]?[0-9.]+([eE][+-]?\d+)?"  # a number once its marks are normalised, as Arrow's parser reads it
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 FRENCH_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 TRUE_WORDS = ("true", "1", "oui", "vrai", "yes")
@@ -104,6 +105,38 @@ def to_number(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
         values = series.astype("float64")
         bad = ~blank & ~np.isfinite(values.to_numpy())
         return values.where(~bad), bad
+    read = _ascii_numbers(series, decimal)
+    values, suspicious = read if read is not None else _text_numbers(series, decimal)
+    bad = ~blank & (~np.isfinite(values) | suspicious)
+    values[blank | bad] = np.nan
+    return pd.Series(values, index=series.index), bad
+
+
+def _ascii_numbers(series: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """`_text_numbers` of a text column (a CSV's) by Arrow kernels alone: the same steps, without pandas' per-call
+    cost; None for other columns.
+
+    Arrow's regular expressions (RE2) read `\\d` as an ASCII digit and `$` as
+    the very end, where pandas may use Python's (any Unicode digit, or before a
+    final line end). The two never part on a result: a cell with another digit
+    or a line end is no number to Arrow's parser nor to pandas' (a property test).
+    """
+    if not pd.api.types.is_string_dtype(series.dtype) or pd.api.types.is_object_dtype(series.dtype):
+        return None
+    cleaned = pc.replace_substring_regex(pa.array(series, from_pandas=True), THOUSANDS_SPACES, "")
+    if decimal == ",":
+        has_dot = pc.fill_null(pc.match_substring(cleaned, "."), False)
+        suspicious = np.asarray(pc.and_(has_dot, pc.invert(pc.fill_null(
+            pc.match_substring_regex(cleaned, DOT_GROUPED.pattern), False))))
+        cleaned = pc.replace_substring(pc.replace_substring(cleaned, ".", ""), ",", ".")
+    else:
+        suspicious = np.asarray(pc.fill_null(pc.match_substring(cleaned, ","), False))
+    number_like = pc.fill_null(pc.match_substring_regex(cleaned, f"^({NUMBER_TEXT})$"), False)
+    return _parse_numbers(pc.if_else(number_like, cleaned, pa.scalar(None, cleaned.type))), suspicious
+
+
+def _text_numbers(series: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    """Doubles of text cells (native numbers of a spreadsheet kept as they are) and cells with an ambiguous mark."""
     native = series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy() \
         if series.dtype == object else np.zeros(len(series), dtype=bool)
     text = series.where(~native, "").astype("str")
@@ -111,25 +144,24 @@ def to_number(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
     suspicious = ambiguous_marks(cleaned, decimal)
     if decimal == ",":
         cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    values = _parse_numbers(cleaned.where(cleaned.str.fullmatch(r"[+-]?[0-9.]+([eE][+-]?\d+)?")))
+    values = _parse_numbers(pa.array(cleaned.where(cleaned.str.fullmatch(NUMBER_TEXT)), from_pandas=True))
     if native.any():
         values[native] = series[native].astype("float64").to_numpy()
-    bad = ~blank & (~np.isfinite(values) | suspicious)
-    values[blank | bad] = np.nan
-    return pd.Series(values, index=series.index), bad
+    return values, suspicious
 
 
-def _parse_numbers(text: pd.Series) -> np.ndarray:
+def _parse_numbers(text: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Doubles from number texts in `.` notation, NaN where missing or unreadable; rounded as Python's `float`.
 
     Arrow's parser reads the column at once; it refuses the whole column if
     one text is no number (`1.2.3`), which pandas then reads value by value.
     """
     try:
-        parsed = pc.cast(pa.array(text, from_pandas=True), pa.float64())
+        parsed = pc.cast(text, pa.float64())
         return np.require(np.asarray(parsed, dtype="float64"), requirements="W")  # a writable copy if need be
     except pa.ArrowInvalid:
-        return np.array(pd.to_numeric(text.fillna("x"), errors="coerce"), dtype="float64")
+        cells = pd.Series(pd.array(text, dtype="str"))
+        return np.array(pd.to_numeric(cells.fillna("x"), errors="coerce"), dtype="float64")
 
 
 def to_integer(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:

@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 import portfolio
@@ -281,6 +282,28 @@ def test_to_number_reads_a_number_as_python_float_does(number: float) -> None:
     for value in (alone.iloc[0], beside_a_typo.iloc[0]):
         assert value == float(text) and math.copysign(1, value) == math.copysign(1, float(text))
     assert bad.tolist() == [False, True]
+
+
+DIGITS = st.sampled_from(["0", "7", "12", "345", "6789"])
+NUMBER_LIKE = st.one_of(
+    st.builds(lambda sign, groups, mark, fraction, exponent: sign + mark.join(groups) + fraction + exponent,
+              st.sampled_from(["", "-", "+"]), st.lists(DIGITS, min_size=1, max_size=4),
+              st.sampled_from([".", ",", " ", "\u00a0", "\u202f", ""]),
+              st.sampled_from(["", ".", ","]).flatmap(lambda mark: st.just(mark) if not mark else DIGITS.map(
+                  lambda digits: mark + digits)),
+              st.sampled_from(["", "e", "E-", "e+"]).flatmap(lambda e: st.just(e) if not e else st.text(
+                  alphabet="0123\u0661", min_size=1, max_size=2).map(lambda digits: e + digits))),
+    st.text(alphabet="0123456789.,+-eE \u00a0\u202fx\u0661\n", max_size=12))  # 1.234,5 and 1 234.5, or noise
+
+
+@hypothesis_settings(max_examples=300)
+@given(st.lists(NUMBER_LIKE, min_size=1, max_size=6), st.sampled_from([".", ","]))
+def test_a_text_column_is_read_by_arrow_as_by_pandas_text_methods(cells: list[str], decimal: str) -> None:
+    arrow_values, arrow_bad = coerce.to_number(pd.Series(cells, dtype="str"), decimal)  # Arrow kernels when ASCII
+    pandas_values, pandas_bad = coerce.to_number(pd.Series(cells, dtype=object), decimal)  # pandas' text methods
+    assert arrow_bad.tolist() == pandas_bad.tolist()
+    assert np.array_equal(arrow_values.to_numpy(), pandas_values.to_numpy(), equal_nan=True)
+    assert (np.signbit(arrow_values.to_numpy()) == np.signbit(pandas_values.to_numpy())).all()  # -0 stays -0
 
 
 @pytest.mark.parametrize("chunks, expected", [([["1,5", "3"], ["2", "4"]], [1.5, 3.0, 2.0, 4.0]),
