@@ -225,7 +225,7 @@ def to_text(series: pd.Series) -> pd.Series:
     return by_distinct_text(series, show)
 
 
-def formula_like_identifier(values: pd.Series) -> pd.Series:
+def formula_like_identifier(values: pd.Series) -> np.ndarray:
     """Identifiers a spreadsheet would run as a formula: starting with `=`, `+`, `@`, tab, CR, or `-` not before
     a digit.
 
@@ -233,7 +233,7 @@ def formula_like_identifier(values: pd.Series) -> pd.Series:
     pattern (its look-ahead is Python's Unicode `\\d`) runs once per distinct
     such id only.
     """
-    flagged = pd.Series(False, index=values.index)
+    flagged = np.zeros(len(values), dtype=bool)
     if not len(values):
         return flagged
     text = values.astype("str")

@@ -36,11 +36,14 @@ IDENTIFIER = "an identifier not starting with =, +, @, a tab, a carriage return,
 
 @dataclass(frozen=True)
 class Rule:
-    """A check on typed rows; rows where `holds` is False are problems in `column`."""
+    """A check on typed rows; rows where `holds` is False are problems in `column`.
+
+    `holds` gives a boolean Series (a missing answer holds) or a boolean array.
+    """
 
     column: str
     expected: str
-    holds: Callable[[pd.DataFrame], pd.Series]
+    holds: Callable[[pd.DataFrame], pd.Series | np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,17 @@ class TableSchema:
 
 
 def at_least(column: str, bound: float) -> Rule:
-    return Rule(column, f"a number >= {bound:g}", lambda frame: frame[column].isna() | (frame[column] >= bound))
+    return Rule(column, f"a number >= {bound:g}", lambda frame: _within(frame[column], bound, np.inf))
 
 
 def between(column: str, low: float, high: float) -> Rule:
-    return Rule(column, f"a number from {low:g} to {high:g}",
-                lambda frame: frame[column].isna() | frame[column].between(low, high))
+    return Rule(column, f"a number from {low:g} to {high:g}", lambda frame: _within(frame[column], low, high))
+
+
+def _within(values: pd.Series, low: float, high: float) -> np.ndarray:
+    """Empty cells, and numbers from `low` to `high` (floats or nullable integers, compared as doubles)."""
+    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+    return np.isnan(numbers) | ((numbers >= low) & (numbers <= high))
 
 
 def validate(raw: RawTable, schema: TableSchema, spellings: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
@@ -201,9 +209,8 @@ def declared_rules(schema: TableSchema) -> list[Rule]:
     rules: list[Rule] = []
     for spec in schema.fields:
         if spec.kind == "enum":
-            allowed = set(spec.allowed)
-            rules.append(Rule(spec.name, spec.expected(),
-                              lambda f, c=spec.name, a=allowed: f[c].isin(a) | (f[c] == "")))
+            allowed = {*spec.allowed, ""}
+            rules.append(Rule(spec.name, spec.expected(), lambda f, c=spec.name, a=allowed: f[c].isin(a).to_numpy()))
         elif spec.kind == "tags":
             allowed = set(spec.allowed) | {""}
             rules.append(Rule(spec.name, spec.expected(), lambda f, c=spec.name, a=allowed: coerce.by_distinct_value(
@@ -221,7 +228,8 @@ def _rule_problems(raw: RawTable, schema: TableSchema, typed: pd.DataFrame,
     already = {spec.name: bad for spec, bad in unreadable}
     problems = []
     for rule in declared_rules(schema):
-        fails = ~rule.holds(typed).fillna(True).to_numpy(dtype=bool)
+        held = rule.holds(typed)
+        fails = ~(held.fillna(True).to_numpy(dtype=bool) if isinstance(held, pd.Series) else held)
         skipped = already.get(rule.column)
         if skipped is not None:
             fails &= ~np.asarray(skipped, dtype=bool)
