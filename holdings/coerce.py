@@ -76,8 +76,9 @@ def detect_decimal_mark(columns: Iterable[pd.Series]) -> str:
     for series in columns:
         if pd.api.types.is_numeric_dtype(series.dtype):
             continue
-        text = series[series.map(lambda v: isinstance(v, str))] if series.dtype == object else series
-        text = pa.array(text.astype("str"), from_pandas=True)
+        if not _is_arrow_text(series):
+            series = series[series.map(lambda v: isinstance(v, str))].astype("str")
+        text = pa.array(series, from_pandas=True)
         comma = pc.any(pc.match_substring(text, ",")).as_py()
         if comma or pc.any(pc.greater(pc.count_substring(text, "."), 1)).as_py():  # 1,5 or 1.234.567
             return ","
@@ -167,9 +168,10 @@ def _parse_numbers(text: pa.Array | pa.ChunkedArray) -> np.ndarray:
 def to_integer(series: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
     """Whole numbers (nullable); a fractional part or a magnitude beyond 64-bit integers is unreadable."""
     values, bad = to_number(series, decimal)
-    not_whole = values.notna().to_numpy() & ((values.fillna(0) % 1 != 0) | (values.abs() >= 2.0**63)).to_numpy()
-    bad = bad | not_whole
-    return values.where(~not_whole).astype("Int64"), bad
+    numbers = values.to_numpy()
+    with np.errstate(invalid="ignore"):
+        not_whole = ~np.isnan(numbers) & ((np.mod(numbers, 1) != 0) | (np.abs(numbers) >= 2.0**63))
+    return pd.Series(np.where(not_whole, np.nan, numbers), index=series.index).astype("Int64"), bad | not_whole
 
 
 def _parse_date(value: object) -> object:
@@ -212,17 +214,25 @@ def to_date(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def to_text(series: pd.Series) -> pd.Series:
     """Text as given (trimmed by the reader); numbers from spreadsheets without a spurious `.0`."""
+    if _is_arrow_text(series):
+        return series.fillna("")
     if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(series.dtype):
         return series.fillna("").astype("str")
+    return by_distinct_text(series, shown_text)
 
-    def show(value: object) -> str:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value).strip()
 
-    return by_distinct_text(series, show)
+def shown_text(value: object) -> str:
+    """One cell as text: '' when missing, a whole float without `.0` (a spreadsheet's 1.0), else trimmed."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _is_arrow_text(series: pd.Series) -> bool:
+    """Whether the column is the `str` dtype (Arrow text, a CSV's columns), where text methods cost one Arrow call."""
+    return series.dtype == "str"
 
 
 def formula_like_identifier(values: pd.Series) -> np.ndarray:
@@ -249,7 +259,7 @@ def to_enum(series: pd.Series, spellings: Mapping[str, str]) -> pd.Series:
     folded = {key.casefold(): value for key, value in spellings.items()}
 
     def canonical(value: object) -> str:
-        text = to_text(pd.Series([value], dtype=object)).iloc[0].casefold()
+        text = shown_text(value).casefold()
         return folded.get(text, text)
 
     return by_distinct_text(series, canonical)
