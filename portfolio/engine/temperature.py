@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from esg_scores import RecordTimeline
 from portfolio.engine.exposure import ELIGIBLE_ASSET_CLASSES
@@ -191,12 +193,17 @@ def issuer_figures(pairs: pd.DataFrame, issuers: RecordTimeline) -> pd.DataFrame
 
 # ---------------------------------------------------------------- company scores, steps 1 to 7
 
+# The targets' columns steps 1 to 8 read (the rest, e.g. source, stays out of their many row copies).
+RATED_COLUMNS = ("issuer_id", "target_id", "target_type", "intensity_metric", "scope", "coverage_s1", "coverage_s2",
+                 "coverage_s3", "reduction_ambition", "base_year", "end_year", "base_year_ghg_s1", "base_year_ghg_s2",
+                 "achieved_reduction", "sbti_validated", "published_on")
+
+
 def targets_at(pairs: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Every (pair, target) row of the targets of D of the pair's issuer, in (pair, file order)."""
-    table = targets.assign(order=np.arange(len(targets)),
-                           start=targets["start_year"].fillna(targets["base_year"]).astype("int64"),
-                           base_year=targets["base_year"].astype("int64"),
-                           end_year=targets["end_year"].astype("int64"))
+    table = targets[list(RATED_COLUMNS)].assign(
+        order=np.arange(len(targets)), start=targets["start_year"].fillna(targets["base_year"]).astype("int64"),
+        base_year=targets["base_year"].astype("int64"), end_year=targets["end_year"].astype("int64"))
     joined = pairs[["as_of", "issuer_id", "year"]].reset_index(names="pair").merge(table, on="issuer_id")
     published = joined["published_on"]
     joined = joined[(published.isna() | (published <= joined["as_of"])).to_numpy()]
@@ -380,13 +387,18 @@ def company_scores(pairs: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
         "temperature_c": round_temperature(t),
         "default_share": d,
         "from_default": d == 1,
-        **{column: scored[column].fillna("").array.take(rows, allow_fill=True, fill_value="")
-           for column in ("target_id", "target_type", "sr15_variable")},
+        **{column: _take_text(scored[column], rows) for column in ("target_id", "target_type", "sr15_variable")},
         "annual_reduction_rate": scored["annual_reduction_rate"].array.take(rows, allow_fill=True),
         "sbti_validated": scored["sbti_validated"].astype("boolean").array.take(rows, allow_fill=True),
         "ghg_s1s2_tco2e": pairs["e12"].to_numpy()[pair],
         "ghg_s3_tco2e": pairs["e3"].to_numpy()[pair],
     }, columns=COMPANY_COLUMNS)
+
+
+def _take_text(column: pd.Series, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """`column`'s text at `rows`, '' where it is missing or the row is -1: one Arrow take, no string per row."""
+    taken = pc.take(pa.array(column, type=pa.large_string(), from_pandas=True), pa.array(rows, mask=rows < 0))
+    return pd.array(pc.fill_null(taken, ""), dtype="str")
 
 
 def _box_positions(pair: np.ndarray, scope: pd.Series, time_frame: pd.Series) -> np.ndarray:
