@@ -43,40 +43,49 @@ def read_fx(source: str | Path | pd.DataFrame, column_map: Mapping[str, str],
 
 def closing_rate(rates: pd.DataFrame, currency: str, year: int) -> float:
     """The latest rate of `currency` dated on or before 31 December of `year` (NaN if none)."""
-    known = rates[(rates["currency"] == currency) & (rates["date"] <= pd.Timestamp(year=year, month=12, day=31))]
-    return float(known.sort_values("date")["eur_per_unit"].iloc[-1]) if len(known) else np.nan
+    dates = rates["date"].to_numpy(dtype="datetime64[s]")
+    mine = (rates["currency"].to_numpy(dtype=object) == currency) & (dates <= np.datetime64(f"{year:04d}-12-31"))
+    return float(rates["eur_per_unit"].to_numpy()[mine][np.argmax(dates[mine])]) if mine.any() else np.nan
 
 
 def mean_rate(rates: pd.DataFrame, currency: str, year: int) -> float:
     """The mean of the rates of `currency` dated within `year` (NaN if none)."""
-    known = rates[(rates["currency"] == currency) & (rates["date"].dt.year == year)]
-    return float(known["eur_per_unit"].mean()) if len(known) else np.nan
+    years = rates["date"].to_numpy(dtype="datetime64[s]").astype("datetime64[Y]").astype("int64") + 1970
+    mine = (rates["currency"].to_numpy(dtype=object) == currency) & (years == year)
+    return float(rates["eur_per_unit"][mine].mean()) if mine.any() else np.nan  # pandas' mean, in file order
 
 
 def convert_records(records: pd.DataFrame, rates: pd.DataFrame | None, source: str) -> pd.DataFrame:
-    """Fill `evic_eur` / `revenue_eur` from `evic` / `revenue` in `currency`; error without a rate."""
+    """Fill `evic_eur` / `revenue_eur` from `evic` / `revenue` in `currency`; error without a rate.
+
+    One rate per (currency, fiscal year) and amount, in that order; the
+    problems name the rows of each in file order.
+    """
     if "currency" not in records.columns:
         return records
-    records = records.copy()
-    currency = records["currency"].str.upper().replace("", EURO)
+    currency = records["currency"].str.upper().replace("", EURO).to_numpy(dtype=object)
+    years = records["year"].to_numpy(dtype="int64")
+    factors = {amount: np.full(len(records), np.nan) for amount in ("evic", "revenue")}
     problems = []
-    for (code, year), rows in records.groupby([currency, records["year"].astype("int64")], sort=True):
-        factors = {}
+    for code, year in sorted(set(zip(currency, years.tolist()))):
+        rows = (currency == code) & (years == year)
         for amount, rate_of in (("evic", closing_rate), ("revenue", mean_rate)):
-            needed = rows[amount].notna()
+            needed = rows & records[amount].notna().to_numpy()
             if not needed.any():
                 continue
-            rate = 1.0 if code == EURO else (rate_of(rates, code, int(year)) if rates is not None else np.nan)
+            rate = 1.0 if code == EURO else (rate_of(rates, code, year) if rates is not None else np.nan)
             if np.isnan(rate):
                 when = f"on or before {year}-12-31" if amount == "evic" else f"dated in {year}"
-                for row in rows.loc[needed, "source_row"]:
-                    problems.append(Problem(source, int(row), "currency", quote_value(code),
-                                            f"a currency with an FX rate {when} (--fx), or EUR"))
+                problems.extend(Problem(source, int(row), "currency", quote_value(code),
+                                        f"a currency with an FX rate {when} (--fx), or EUR")
+                                for row in records["source_row"].to_numpy()[needed])
                 continue
-            factors[amount] = rate
-        for amount, rate in factors.items():
-            converted = rows[amount] * rate
-            records.loc[rows.index, f"{amount}_eur"] = records.loc[rows.index, f"{amount}_eur"].fillna(converted)
+            factors[amount][rows] = rate
     if problems:
         raise InputError(problems)
-    return records
+    filled = {}
+    for amount, factor in factors.items():
+        in_euros = records[f"{amount}_eur"].to_numpy(dtype="float64")
+        filled[f"{amount}_eur"] = np.where(np.isnan(in_euros), records[amount].to_numpy(dtype="float64") * factor,
+                                           in_euros)
+    return records.assign(**filled)
