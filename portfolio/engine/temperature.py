@@ -458,11 +458,13 @@ def portfolio_scores(grid: dict[str, np.ndarray], pairs: pd.DataFrame, values: p
             weights = method_weights(members, value, scope)
             scope_at = GRID_SCOPES.index(scope)
             t, d = (grid[column][inside, scope_at] for column in ("temperature_c", "default_share"))
-            for method in METHODS:
+            by_method = _weighted(len(snapshots), codes, np.stack([weights[method] for method in METHODS]), t, d,
+                                  value, held)
+            for row, method in enumerate(METHODS):
                 at = (slice(None), PORTFOLIO_AXES["perimeter"].index(perimeter),
                       PORTFOLIO_AXES["method"].index(method), scope_at)
-                for name, figure in _weighted(len(snapshots), codes, weights[method], t, d, value, held).items():
-                    figures.setdefault(name, np.empty(shape, dtype=figure.dtype))[at] = figure
+                for name, figure in by_method.items():
+                    figures.setdefault(name, np.empty(shape, dtype=figure.dtype))[at] = figure[row]
     return _portfolio_table(snapshots, figures)
 
 
@@ -478,8 +480,8 @@ def _portfolio_table(snapshots: pd.DatetimeIndex, figures: dict[str, np.ndarray]
 
 def method_weights(pairs: pd.DataFrame, value: np.ndarray, scope: str) -> dict[str, np.ndarray]:
     """w_i of every weighting for one scope; NaN where the issuer is left out (its e_i or company value unknown)."""
-    e = {"S1+S2": pairs["e12"].to_numpy(), "S3": pairs["e3"].to_numpy(),
-         "S1+S2+S3": (pairs["e12"] + pairs["e3"]).to_numpy()}[scope]
+    e12, e3 = pairs["e12"].to_numpy(), pairs["e3"].to_numpy()
+    e = e12 if scope == "S1+S2" else e3 if scope == "S3" else e12 + e3
     weights = {"WATS": value, "TETS": e}
     for method, column in METHOD_VALUES.items():
         weights[method] = attributed(value, pairs[column].to_numpy(), e)
@@ -529,21 +531,24 @@ def _grid(company: pd.DataFrame, count: int) -> dict[str, np.ndarray]:
 
 def _weighted(count: int, codes: np.ndarray, w: np.ndarray, t: np.ndarray, d: np.ndarray,
               value: np.ndarray, held: np.ndarray) -> dict[str, np.ndarray]:
-    """One weighting's figures by snapshot (rows) and time frame (the columns of `t` and `d`).
+    """Each weighting's figures (a row of `w` each) by snapshot (rows) and time frame (the columns of `t`, `d`).
 
     Weighted means of T and d, issuers kept, coverage of value. Every sum
-    runs over the issuers in row order (`np.bincount`), whatever the layout.
+    runs over the issuers in row order (`np.bincount`), whatever the layout:
+    the weightings share one count, each in bins of its own.
     """
     kept = ~np.isnan(w)
     w0 = np.where(kept, w, 0.0)
-    frames = t.shape[1]
-    cells = (codes[:, None] * frames + np.arange(frames)).ravel()
+    methods, frames = len(w), t.shape[1]
+    bins = np.arange(methods)[:, None] * count + codes  # (weighting, snapshot) of each weighting's issuer
+    cells = (bins[:, :, None] * frames + np.arange(frames)).ravel()
 
     def total(x: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=x, minlength=count)[:, None]
+        return np.bincount(bins.ravel(), weights=x.ravel(), minlength=methods * count).reshape(methods, count, 1)
 
     def weighted_total(x: np.ndarray) -> np.ndarray:
-        return np.bincount(cells, weights=(w0[:, None] * x).ravel(), minlength=count * frames).reshape(count, frames)
+        return np.bincount(cells, weights=(w0[:, :, None] * x).ravel(),
+                           minlength=methods * count * frames).reshape(methods, count, frames)
 
     weight = total(w0)
     return {"temperature_c": share(weighted_total(t), weight), "default_share": share(weighted_total(d), weight),
