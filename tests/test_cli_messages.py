@@ -26,6 +26,7 @@ import portfolio
 from holdings.problems import quote_value
 import portfolio.cli
 from portfolio.cli import EXIT_PIPE, main
+from portfolio.cli.allocator import ARROW_DEFAULT_POOL, SMALL_BOOK_BYTES, pool_for
 from test_metrics import holdings_frame, issuers_frame
 from test_store import analyze as store_analyze
 from test_store import cli
@@ -102,6 +103,14 @@ def test_the_program_exits_with_the_command_status_and_leaves_shutdown_nothing_t
         gc.unfreeze()
     usage = subprocess.run([sys.executable, "-m", "portfolio", "analyze"], capture_output=True, text=True)
     assert usage.returncode == 2 and "the following arguments are required: --out" in usage.stderr
+
+
+def test_arrow_allocates_from_the_system_for_a_small_book_and_from_its_own_pool_for_a_large_one(monkeypatch) -> None:
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    assert pool_for(1_544_871).backend_name == "system"  # the bundled sample's holdings.csv
+    assert pool_for(SMALL_BOOK_BYTES + 1) is ARROW_DEFAULT_POOL
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")  # the user's choice stands
+    assert pool_for(1) is ARROW_DEFAULT_POOL
 
 
 def test_quiet_prints_nothing_even_with_warnings(tmp_path: Path, capsys) -> None:

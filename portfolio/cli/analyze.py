@@ -15,6 +15,7 @@ from typing import Any
 from holdings.tabular import split_sheet
 from portfolio.audit.report_files import REPORT_WRITERS
 from portfolio.audit.workspace import out_lock
+from portfolio.cli.allocator import use_pool_for
 from portfolio.cli.progress import Progress
 from portfolio.engine.gaps import count_by_reason
 from portfolio.settings import LANGUAGES
@@ -143,6 +144,7 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser, written:
     if args.pdf and (args.no_report or find_chromium() is None):
         parser.error("--pdf needs the HTML report (no --no-report) and a local Chromium "
                      "(Debian: apt-get install chromium)")
+    use_pool_for(split_sheet(path)[0] for path in args.holdings or [])
     progress = Progress(quiet=args.quiet)
     if args.holdings is None and not args.quiet:
         print("portfolio: no --holdings/--issuers given: running on the bundled sample book "
