@@ -23,8 +23,10 @@ SOVEREIGN_COLUMNS = ["country_emissions_tco2e", "gdp_ppp_eur", "gdp_eur", "sover
 def sovereign_exposure(lines: pd.DataFrame, timeline: RecordTimeline) -> pd.DataFrame:
     """Sovereign columns for every line (empty except on covered sovereign bonds); `timeline` of the country records."""
     countries = timeline.records
-    positions = record_positions(lines, timeline)
-    positions[(lines["asset_class"] != "sovereign_bond").to_numpy()] = NO_RECORD
+    sovereign = (lines["asset_class"] == "sovereign_bond").to_numpy()
+    positions = np.full(len(lines), NO_RECORD, dtype=np.int64)
+    if sovereign.any():  # only the sovereign bonds' (snapshot, country) pairs are looked up
+        positions[sovereign] = record_positions(lines.loc[sovereign, ["as_of", "issuer_id"]], timeline)
 
     def column(name: str) -> np.ndarray:
         return gather(countries[name].to_numpy(dtype="float64", na_value=np.nan), positions, np.nan)
