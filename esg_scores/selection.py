@@ -43,17 +43,26 @@ class RecordTimeline:
     answers any number of (as_of, issuer_id) requests, e.g. chunk by chunk.
     Ties on (year, publication date), possible when one row's date is given
     and another's is the default, go to the later row of the issuer file.
+
+    The as-of join runs on one integer key per row, (issuer code, seconds
+    since the earliest availability), sorted: a request's record is the last
+    key at or below its own, if that key is its issuer's.
     """
 
     records: pd.DataFrame
-    timeline: pd.DataFrame  # issuer_id, available, best_rank, sorted by available
+    issuers: pd.Index  # the issuers that have records; a row's issuer code is its position here
+    keys: np.ndarray  # issuer code x span + seconds since `first`, sorted
+    key_issuer: np.ndarray  # the issuer code of each key
+    key_best_rank: np.ndarray  # the best record (by rank) of the key's issuer available by then
+    first: np.int64  # the earliest availability, in seconds
+    span: np.int64  # seconds from the earliest to the latest availability, plus one
     position_by_rank: np.ndarray
 
     @classmethod
     def of(cls, records: pd.DataFrame, lag_months: int) -> RecordTimeline:
+        empty = np.empty(0, dtype=np.int64)
         if records.empty:
-            return cls(records, pd.DataFrame(columns=["issuer_id", "available", "best_rank"]),
-                       np.empty(0, dtype=np.int64))
+            return cls(records, pd.Index([], dtype="str"), empty, empty, empty, np.int64(0), np.int64(1), empty)
         published = publication_dates(records, lag_months)
         year_start = (records["year"].to_numpy(dtype="int64") - 1970).astype("datetime64[Y]").astype("datetime64[s]")
         ranked = pd.DataFrame({
@@ -69,22 +78,25 @@ class RecordTimeline:
         ranked["best_rank"] = ranked.groupby("issuer_id", sort=False)["rank"].cummax()
         position_by_rank = np.empty(len(ranked), dtype=np.int64)
         position_by_rank[ranked["rank"].to_numpy()] = ranked["position"].to_numpy()
-        return cls(records, ranked[["issuer_id", "available", "best_rank"]].sort_values("available", kind="stable"),
-                   position_by_rank)
+        code, issuers = pd.factorize(ranked["issuer_id"])  # ranked by issuer: codes and keys come out sorted
+        seconds = ranked["available"].to_numpy(dtype="datetime64[s]").astype(np.int64)
+        first, span = seconds.min(), seconds.max() - seconds.min() + 1
+        return cls(records, pd.Index(issuers, dtype="str"), code * span + (seconds - first), code,
+                   ranked["best_rank"].to_numpy(dtype=np.int64), first, span, position_by_rank)
 
     def select(self, requests: pd.DataFrame) -> np.ndarray:
         """For each (as_of, issuer_id) request row, the position of its record in `records`, or -1."""
         result = np.full(len(requests), NO_RECORD, dtype=np.int64)
         if self.records.empty or requests.empty:
             return result
-        asked = pd.DataFrame({"as_of": requests["as_of"].astype("datetime64[s]").to_numpy(),
-                              "issuer_id": requests["issuer_id"].to_numpy(), "request": np.arange(len(requests))})
-        asked = asked[asked["issuer_id"] != ""].sort_values("as_of", kind="stable")
-        joined = pd.merge_asof(asked, self.timeline, left_on="as_of", right_on="available", by="issuer_id",
-                               direction="backward")
-        found = joined["best_rank"].notna().to_numpy()
-        result[joined["request"].to_numpy()[found]] = \
-            self.position_by_rank[joined["best_rank"].to_numpy()[found].astype(np.int64)]
+        code = self.issuers.get_indexer(requests["issuer_id"])  # -1: an issuer without records, or ''
+        seconds = requests["as_of"].to_numpy(dtype="datetime64[s]").astype(np.int64)
+        # before every availability: -1, the last second of the previous issuer's range, which never matches
+        offset = np.clip(seconds - self.first, -1, self.span - 1)
+        at = np.searchsorted(self.keys, code * self.span + offset, side="right") - 1
+        found = (code >= 0) & (at >= 0)
+        found[found] = self.key_issuer[at[found]] == code[found]
+        result[found] = self.position_by_rank[self.key_best_rank[at[found]]]
         return result
 
 

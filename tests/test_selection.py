@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from esg_scores import NO_RECORD, publication_dates, select_records
 
@@ -56,3 +60,27 @@ def test_many_requests_at_once_match_one_by_one() -> None:
     together = select_records(RECORDS, requests, 0).tolist()
     one_by_one = [chosen(d, i) for d, i in zip(dates * 2, requests["issuer_id"])]
     assert together == one_by_one
+
+
+RECORD_ROWS = st.lists(st.tuples(st.sampled_from(["X", "Y", "Z"]), st.integers(2019, 2024),
+                                 st.one_of(st.none(), st.dates(dt.date(2019, 1, 1), dt.date(2025, 12, 31)))),
+                       min_size=1, max_size=12)
+REQUESTS = st.lists(st.tuples(st.sampled_from(["X", "Y", "W", ""]), st.dates(dt.date(2018, 6, 30),
+                                                                              dt.date(2026, 6, 30))), max_size=10)
+
+
+@given(RECORD_ROWS, REQUESTS, st.integers(0, 6))
+def test_the_selected_record_is_the_rule_applied_row_by_row(rows, asked, lag) -> None:
+    records = pd.DataFrame({"issuer_id": [row[0] for row in rows], "year": [row[1] for row in rows],
+                            "published_on": pd.to_datetime([row[2] for row in rows]).astype("datetime64[s]")})
+    requests = pd.DataFrame({"as_of": pd.to_datetime([day for _, day in asked]).astype("datetime64[s]"),
+                             "issuer_id": pd.Series([issuer for issuer, _ in asked], dtype="str")})
+    published = publication_dates(records, lag)
+
+    def by_the_rule(issuer: str, day: pd.Timestamp) -> int:  # greatest year <= year(D) published by D, then
+        usable = [(records["year"][i], published[i], i) for i in range(len(records))  # latest publication, then
+                  if records["issuer_id"][i] == issuer and records["year"][i] <= day.year and published[i] <= day]
+        return max(usable)[2] if usable else NO_RECORD  # the later row
+
+    expected = [by_the_rule(issuer, day) for issuer, day in zip(requests["issuer_id"], requests["as_of"])]
+    assert select_records(records, requests, lag).tolist() == expected
