@@ -94,6 +94,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, capsys, monkeypatch, command
 
 def test_the_program_exits_with_the_command_status_and_leaves_shutdown_nothing_to_collect(monkeypatch) -> None:
     monkeypatch.setattr(portfolio.cli, "main", lambda: EXIT_PIPE)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     try:
         with pytest.raises(SystemExit) as stop:
             portfolio.cli.console()
@@ -101,6 +102,12 @@ def test_the_program_exits_with_the_command_status_and_leaves_shutdown_nothing_t
         assert gc.get_freeze_count() > 0  # what lives at exit is out of the collector's reach
     finally:
         gc.unfreeze()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # numpy's BLAS on one thread, unless the user chose
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    with pytest.raises(SystemExit):
+        portfolio.cli.console()
+    gc.unfreeze()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
     usage = subprocess.run([sys.executable, "-m", "portfolio", "analyze"], capture_output=True, text=True)
     assert usage.returncode == 2 and "the following arguments are required: --out" in usage.stderr
 

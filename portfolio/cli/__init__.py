@@ -104,7 +104,13 @@ def console() -> None:
     object pandas, numpy and Arrow created, several times over, to free memory
     the operating system reclaims anyway (0.1-0.15 s, an eighth of a run on the
     sample). Files and thread pools are closed by then; atexit handlers still run.
+
+    numpy's BLAS runs on one thread unless the user says otherwise: the
+    engine's matrix work is a regression on a few dozen points, and
+    OpenBLAS's extra thread would only spin while the libraries load (0.1 s
+    of CPU taken from the other core, where the writers and Arrow work).
     """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads: see below
     code = main()
     gc.freeze()
     sys.exit(code)
