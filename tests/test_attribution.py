@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import portfolio
-from portfolio.engine.attribution import attribute_change, comparison_pairs, issuer_lines, issuer_panel, shapley_three
+from portfolio.engine.attribution import (IssuerPanel, attribute_change, attribute_changes, comparison_pairs, issuer_lines,
+                                          issuer_panel, shapley_three)
 
 START, END = "2023-03-31", "2023-06-30"
 M = 1e6
@@ -129,3 +130,21 @@ def test_comparison_pairs_skip_snapshots_whose_footprint_is_unknown() -> None:
     known = {pd.Timestamp("2023-01-31"), pd.Timestamp("2024-02-29")}
     pairs = comparison_pairs(dates, pd.Timestamp("2019-12-31"), known)
     assert pairs == [("previous", pd.Timestamp("2023-01-31"), pd.Timestamp("2024-02-29"))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_pairs_attributed_together_give_each_pair_alone_to_the_bit(issuers: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    shape = (4, issuers)
+    value = np.where(rng.random(shape) < 0.2, np.nan, rng.uniform(1e3, 1e8, shape))
+    evic = np.where(rng.random(shape) < 0.2, np.nan, rng.uniform(1e6, 1e10, shape))
+    panel = IssuerPanel(pd.DatetimeIndex(["2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31"]),
+                        pd.array([f"I{i}" for i in range(issuers)], dtype="str"), value,
+                        ~np.isnan(value) & (rng.random(shape) < 0.8), rng.uniform(1, 1e5, shape), evic)
+    pairs = [(panel.dates[a], panel.dates[b]) for a in range(4) for b in range(a + 1, 4)]
+    for (effects, by_issuer), (start, end) in zip(attribute_changes(panel, pairs), pairs):
+        alone, alone_by_issuer = attribute_change(panel, start, end)
+        assert np.array_equal(list(effects.values()), list(alone.values()), equal_nan=True)
+        for name, values in by_issuer.items():
+            assert np.array_equal(values, alone_by_issuer[name], equal_nan=True)

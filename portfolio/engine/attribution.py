@@ -19,6 +19,7 @@ whose data appears is not a portfolio decision and must not be read as one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,9 +106,9 @@ def shapley_three(x0: np.ndarray, y0: np.ndarray, z0: np.ndarray,
 
 
 def _weights(value: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Shares of the members' total value (zeros outside, or when the total is not positive)."""
+    """Shares of the members' total value along the last axis (zeros outside, or when the total is not positive)."""
     kept = np.where(members, value, 0.0)
-    return np.nan_to_num(share(kept, kept.sum()))
+    return np.nan_to_num(share(kept, kept.sum(axis=-1, keepdims=True)))
 
 
 def attribute_change(panel: IssuerPanel, start: pd.Timestamp,
@@ -118,7 +119,21 @@ def attribute_change(panel: IssuerPanel, start: pd.Timestamp,
     position in `panel.issuers`) and one array per effect and the total, kept
     as arrays because a run compares many pairs of snapshots.
     """
-    first, last = panel.row(start), panel.row(end)
+    return attribute_changes(panel, [(start, end)])[0]
+
+
+def attribute_changes(panel: IssuerPanel, pairs: Sequence[tuple[pd.Timestamp, pd.Timestamp]]
+                      ) -> list[tuple[dict[str, float], dict[str, np.ndarray]]]:
+    """`attribute_change` of every (start, end) pair, computed at once: a row per pair, an issuer per column.
+
+    Every operation is elementwise along a row, and each sum runs along a
+    row as it would over that pair alone, so the figures are those of one
+    pair at a time, to the bit.
+    """
+    if not pairs:
+        return []
+    first = np.array([panel.row(start) for start, _ in pairs])
+    last = np.array([panel.row(end) for _, end in pairs])
     value0, value1 = np.nan_to_num(panel.value[first]), np.nan_to_num(panel.value[last])
     covered0, covered1 = panel.covered[first], panel.covered[last]
     held_both = ~np.isnan(panel.value[first]) & ~np.isnan(panel.value[last])
@@ -141,18 +156,20 @@ def attribute_change(panel: IssuerPanel, start: pd.Timestamp,
     allocation, emissions, evic = (np.where(kept, part, 0.0) for part in shapley_three(w0, e0, u0, w1, e1, u1))
     direct = np.where(changers & covered1, full1 * np.nan_to_num(intensity1), 0.0) \
         - np.where(changers & covered0, full0 * np.nan_to_num(intensity0), 0.0)
-    effects = {
-        "allocation": float(allocation.sum()),
-        "emissions": float(emissions.sum()),
-        "evic": float(evic.sum()),
-        "coverage": (f1 - f1_kept) + (f0_kept - f0),
-        TOTAL_EFFECT: f1 - f0,
-    }
+    sums = {"allocation": allocation.sum(axis=-1), "emissions": emissions.sum(axis=-1), "evic": evic.sum(axis=-1)}
     moved = (allocation != 0) | (emissions != 0) | (evic != 0) | (direct != 0)  # NaN counts as moved
-    by_issuer = {"issuer": np.flatnonzero(moved), "allocation": allocation[moved], "emissions": emissions[moved],
-                 "evic": evic[moved], "coverage": direct[moved]}
-    by_issuer["total"] = allocation[moved] + emissions[moved] + evic[moved] + direct[moved]
-    return effects, by_issuer
+    changes = []
+    for row in range(len(pairs)):
+        effects = {name: float(total[row]) for name, total in sums.items()}
+        effects["coverage"] = float((f1[row] - f1_kept[row]) + (f0_kept[row] - f0[row]))
+        effects[TOTAL_EFFECT] = float(f1[row] - f0[row])
+        issuer = np.flatnonzero(moved[row])
+        by_issuer = {"issuer": issuer, "allocation": allocation[row, issuer], "emissions": emissions[row, issuer],
+                     "evic": evic[row, issuer], "coverage": direct[row, issuer]}
+        by_issuer["total"] = by_issuer["allocation"] + by_issuer["emissions"] + by_issuer["evic"] \
+            + by_issuer["coverage"]
+        changes.append((effects, by_issuer))
+    return changes
 
 
 def comparison_pairs(dates: list[pd.Timestamp], baseline: pd.Timestamp,
@@ -195,8 +212,9 @@ def compute_attribution(lines: pd.DataFrame, dates: pd.DatetimeIndex, known: set
     """
     panel = issuer_panel(lines, dates)
     effect_rows, issuer_parts = [], []
-    for kind, start, end in comparison_pairs(list(dates), baseline, known):
-        effects, by_issuer = attribute_change(panel, start, end)
+    compared = comparison_pairs(list(dates), baseline, known)
+    changes = attribute_changes(panel, [(start, end) for _, start, end in compared])
+    for (kind, start, end), (effects, by_issuer) in zip(compared, changes):
         for effect, value in effects.items():
             effect_rows.append((start, end, kind, effect, value))
         # largest |total| first, ties in issuer order, empty totals last (as a stable descending sort_values)

@@ -43,6 +43,10 @@ def footprint(financed_emissions: np.ndarray, value_eur: np.ndarray) -> np.ndarr
     return share(financed_emissions, value_eur, PER_MEUR)
 
 
-def weighted_footprint(weights: np.ndarray, intensities: np.ndarray) -> float:
-    """The footprint of issuer weights: `sum w_i * E_i / (EVIC_i / 1e6)` over the weights > 0."""
-    return float(np.where(weights > 0, weights * intensities, 0.0).sum())
+def weighted_footprint(weights: np.ndarray, intensities: np.ndarray) -> float | np.ndarray:
+    """The footprint of issuer weights: `sum w_i * E_i / (EVIC_i / 1e6)` over the weights > 0.
+
+    Summed along the last axis: rows of weights (one portfolio each) give one footprint each.
+    """
+    total = np.where(weights > 0, weights * intensities, 0.0).sum(axis=-1)
+    return float(total) if np.ndim(total) == 0 else total
