@@ -216,6 +216,17 @@ def test_s1_combines_with_the_best_matching_s2_and_s2_stays():
     assert row["annual_reduction_rate"] == a / 11
 
 
+def test_among_s2_targets_of_equal_coverage_the_highest_ambition_then_the_first_row_combines():
+    rows = [target("S1", scope="S1", coverage_s1=0.9, reduction_ambition=0.6),
+            target("S2a", scope="S2", coverage_s1=np.nan, coverage_s2=1.0, reduction_ambition=0.4),
+            target("S2b", scope="S2", coverage_s1=np.nan, coverage_s2=1.0, reduction_ambition=0.7),
+            target("S2c", scope="S2", coverage_s1=np.nan, coverage_s2=1.0, reduction_ambition=0.7)]
+    row = box(one_issuer(*rows), "S1+S2", "mid")
+    assert row["target_id"] == "S1"
+    a = (0.6 * 0.9 * 600 + 0.7 * 1.0 * 200) / 740 * 0.925  # S2b (or S2c: the same figures, the earlier row)
+    assert row["annual_reduction_rate"] == a / 11
+
+
 def test_lone_s1_converts_with_its_share_of_base_emissions():
     # c = 0.9 * 600 / 800 = 0.675 -> a = 0.5 * 0.675
     row = box(one_issuer(target(scope="S1", coverage_s1=0.9)), "S1+S2", "mid")

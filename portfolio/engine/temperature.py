@@ -298,27 +298,32 @@ def combine_s1_s2(parts: pd.DataFrame) -> pd.DataFrame:
     """Step 3: each S1 target with the best matching S2 target (as given) becomes an S1+S2 target.
 
     The best S2 target of a match key: highest coverage_s2, then highest
-    ambition, then earliest row. The S2 target stays a target of its own.
+    ambition, then earliest row (an unknown coverage or ambition ranks last).
+    The S2 target stays a target of its own. Match keys are numbered once;
+    the best S2 of each is the first of one `np.lexsort`.
     """
-    s2 = parts[parts["scope"] == "S2"].sort_values(MATCH_KEY + ["c", "a", "order"],
-                                                   ascending=[True] * len(MATCH_KEY) + [False, False, True],
-                                                   kind="stable")
-    best = s2.drop_duplicates(MATCH_KEY, keep="first")[MATCH_KEY + ["c", "a", "g2"]]
-    s1 = (parts["scope"] == "S1").to_numpy()
-    matched = parts.loc[s1, MATCH_KEY].merge(best, on=MATCH_KEY, how="left", suffixes=("", "_s2"))
-    c1, a1, g1 = (parts.loc[s1, column].to_numpy() for column in ("c", "a", "g1"))
-    c2, a2, g2 = (matched[column].to_numpy(dtype="float64") for column in ("c", "a", "g2"))
+    scope = parts["scope"].to_numpy(dtype=object)
+    key = parts.groupby(MATCH_KEY, sort=False, dropna=False).ngroup().to_numpy()
+    c, a, g1_all, g2_all = (parts[column].to_numpy(dtype="float64") for column in ("c", "a", "g1", "g2"))
+    s2 = np.flatnonzero(scope == "S2")
+    ranking = s2[np.lexsort((parts["order"].to_numpy()[s2], -a[s2], -c[s2], key[s2]))]
+    first = np.ones(len(ranking), dtype=bool)
+    first[1:] = key[ranking][1:] != key[ranking][:-1]
+    best = np.full(len(parts) + 1, len(parts))  # by match key: its best S2 row, or the last slot (none)
+    best[key[ranking[first]]] = ranking[first]
+    rows = np.flatnonzero(scope == "S1")
+    chosen = best[key[rows]]
+    c1, a1, g1 = c[rows], a[rows], g1_all[rows]
+    c2, a2, g2 = (np.append(values, np.nan)[chosen] for values in (c, a, g2_all))
     total, weight = g1 + g2, c1 * g1 + c2 * g2
     combined = ~np.isnan(c2) & (total != 0) & (weight != 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(combined, weight / total, c1)
         ambition = np.where(combined, (a1 * c1 * g1 + a2 * c2 * g2) / weight, a1)
-    parts = parts.copy()
-    rows = np.flatnonzero(s1)
-    parts.loc[rows, "c"] = coverage
-    parts.loc[rows, "a"] = ambition
-    parts.loc[rows[combined], "scope"] = "S1+S2"
-    return parts
+    c, a, scope = c.copy(), a.copy(), scope.copy()
+    c[rows], a[rows] = coverage, ambition
+    scope[rows[combined]] = "S1+S2"
+    return parts.assign(c=c, a=a, scope=scope)
 
 
 def convert_s1_s2(parts: pd.DataFrame) -> pd.DataFrame:
