@@ -116,7 +116,7 @@ def validate(raw: RawTable, schema: TableSchema, spellings: Mapping[str, Mapping
         cells = frame[spec.name] if spec.name in frame.columns else pd.Series("", index=frame.index, dtype="str")
         values, bad = _convert(spec, cells, decimal, spellings.get(spec.name, {}))
         typed[spec.name] = values
-        unreadable.append((spec, bad | (~bad & ~spec.nullable & coerce.is_blank(cells))))
+        unreadable.append((spec, bad if spec.nullable else bad | coerce.is_blank(cells)))  # a required cell left empty
     typed_frame = pd.DataFrame(typed, index=frame.index)
 
     problems: list[Problem] = []
