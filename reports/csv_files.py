@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import BinaryIO
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from holdings.coerce import first_rows
+from holdings.text_bytes import cell_bytes
 
 NEEDS_QUOTES = r'[",\r\n]'
 SPECIAL_BYTES = (b'"', b",", b"\r", b"\n")  # a cell holding one of them is quoted
@@ -39,17 +39,8 @@ DISTINCT_FROM = 1 << 16  # longer text columns are quoted per distinct value (na
 
 
 def _needs_any_quotes(text: pa.Array) -> bool:
-    """Whether any cell holds a quote, comma, CR or LF: a byte search over the raw bytes of these cells only.
-
-    A slice of an Arrow array shares its parent's data buffer: only the
-    slice's byte range (from its offsets) is searched.
-    """
-    data = text.buffers()[2]
-    if data is None:
-        return False
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64 if pa.types.is_large_string(text.type) else np.int32)
-    first, last = offsets[text.offset], offsets[text.offset + len(text)]
-    raw = memoryview(data)[first:last].tobytes()
+    """Whether any cell holds a quote, comma, CR or LF: one byte search over these cells' bytes (a slice's own)."""
+    raw = cell_bytes(text).tobytes()
     return any(special in raw for special in SPECIAL_BYTES)
 
 
@@ -141,13 +132,6 @@ def _lines(frame: pd.DataFrame, repeated: Repeated | None = None) -> pa.Array:
     return pc.binary_join_element_wise(*columns[:-1], last, COMMA) if len(columns) > 1 else last
 
 
-def concatenated(strings: pa.Array) -> memoryview:
-    """The bytes of a null-free large_string array laid end to end, without copying."""
-    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
-    first, last = offsets[strings.offset], offsets[strings.offset + len(strings)]
-    return memoryview(strings.buffers()[2])[first:last]
-
-
 def write_csv(frame: pd.DataFrame, handle: BinaryIO, chunk_rows: int = CHUNK_ROWS, header: bool = True,
               repeated: Repeated | None = None) -> None:
     """Write the frame as contract CSV to a binary handle, in chunks; `header=False` appends rows to a table.
@@ -163,7 +147,7 @@ def write_csv(frame: pd.DataFrame, handle: BinaryIO, chunk_rows: int = CHUNK_ROW
         # several chunks: threads render the next ones meanwhile (in order); one chunk (most tables): no threads
         render = map if len(frame) <= chunk_rows else stack.enter_context(ThreadPoolExecutor(max_workers=THREADS)).map
         for lines in render(partial(_lines, repeated=repeated), chunks):
-            handle.write(concatenated(lines.cast(pa.large_string())))
+            handle.write(cell_bytes(lines))
 
 
 def format_csv(frame: pd.DataFrame) -> bytes:

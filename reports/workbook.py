@@ -50,7 +50,8 @@ import pyarrow.compute as pc
 import xlsxwriter.workbook
 from xlsxwriter.workbook import Workbook
 
-from reports.csv_files import NOTHING, concatenated
+from holdings.text_bytes import cell_bytes
+from reports.csv_files import NOTHING
 from reports.selections import FOOTPRINT
 from reports.workbook_cells import (DATE_FORMAT, ExactSheet, Styles, column_letter, column_texts, excel_serial,
                                     fitted_width, inert, number_format, xml_text)
@@ -198,7 +199,7 @@ def write_rows(ws: ExactSheet, frame: pd.DataFrame, formats: Mapping[str, str | 
                                            letter, numbers)]
         rows = pc.binary_join_element_wise(ROW_OPEN, numbers, TAG_CLOSE, *cells, ROW_CLOSE, NOTHING,
                                            null_handling="replace")  # an empty cell is no element
-        ws.write_xml_rows(first, concatenated(rows), len(chunk), len(chunk.columns) - 1)
+        ws.write_xml_rows(first, cell_bytes(rows), len(chunk), len(chunk.columns) - 1)
 
 
 def _chunk_formats(formats: str | pd.Series, start: int, rows: int) -> str | pd.Series:

@@ -17,7 +17,7 @@ import portfolio
 from esg_scores import read_issuers
 from holdings import InputError, read_holdings
 from holdings import coerce
-from holdings.text_bytes import starts_with_any
+from holdings.text_bytes import cell_bytes, starts_with_any
 
 
 def text(*cells):
@@ -272,6 +272,14 @@ def test_starts_with_any_tests_the_first_character_of_each_cell() -> None:
     values = pd.Series(["x", "=SUM(A1)", "", None, "é=1", "-1", "+", "@me"], dtype="str")
     assert starts_with_any(values, b"=-+").tolist() == [False, True, False, False, False, True, True, False]
     assert starts_with_any(values.iloc[5:], b"@").tolist() == [False, False, True]  # a slice: its own offsets
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_cell_bytes_are_a_slices_own_cells_laid_end_to_end(kind) -> None:
+    text = pa.array(["ab", "", None, "cé", "d"], type=kind)
+    assert cell_bytes(text).tobytes() == "abcéd".encode()
+    assert cell_bytes(text.slice(1, 3)).tobytes() == "cé".encode()  # its own range of the shared buffer
+    assert cell_bytes(pa.array([], type=kind)).tobytes() == b""
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
