@@ -76,9 +76,8 @@ def detect_decimal_mark(columns: Iterable[pd.Series]) -> str:
     for series in columns:
         if pd.api.types.is_numeric_dtype(series.dtype):
             continue
-        if not _is_arrow_text(series):
-            series = series[series.map(lambda v: isinstance(v, str))].astype("str")
-        text = pa.array(series, from_pandas=True)
+        text = series[series.map(lambda v: isinstance(v, str))] if series.dtype == object else series
+        text = pa.array(text.astype("str"), from_pandas=True)
         comma = pc.any(pc.match_substring(text, ",")).as_py()
         if comma or pc.any(pc.greater(pc.count_substring(text, "."), 1)).as_py():  # 1,5 or 1.234.567
             return ","
@@ -214,8 +213,6 @@ def to_date(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def to_text(series: pd.Series) -> pd.Series:
     """Text as given (trimmed by the reader); numbers from spreadsheets without a spurious `.0`."""
-    if _is_arrow_text(series):
-        return series.fillna("")
     if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(series.dtype):
         return series.fillna("").astype("str")
     return by_distinct_text(series, shown_text)
@@ -228,11 +225,6 @@ def shown_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _is_arrow_text(series: pd.Series) -> bool:
-    """Whether the column is the `str` dtype (Arrow text, a CSV's columns), where text methods cost one Arrow call."""
-    return series.dtype == "str"
 
 
 def formula_like_identifier(values: pd.Series) -> np.ndarray:
