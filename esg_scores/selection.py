@@ -51,8 +51,7 @@ class RecordTimeline:
 
     records: pd.DataFrame
     issuers: pd.Index  # the issuers that have records; a row's issuer code is its position here
-    keys: np.ndarray  # issuer code x span + seconds since `first`, sorted
-    key_issuer: np.ndarray  # the issuer code of each key
+    keys: np.ndarray  # issuer code x span + seconds since `first`, sorted (a key's issuer: key // span)
     key_best_rank: np.ndarray  # the best record (by rank) of the key's issuer available by then
     first: np.int64  # the earliest availability, in seconds
     span: np.int64  # seconds from the earliest to the latest availability, plus one
@@ -62,7 +61,7 @@ class RecordTimeline:
     def of(cls, records: pd.DataFrame, lag_months: int) -> RecordTimeline:
         empty = np.empty(0, dtype=np.int64)
         if records.empty:
-            return cls(records, pd.Index([], dtype="str"), empty, empty, empty, np.int64(0), np.int64(1), empty)
+            return cls(records, pd.Index([], dtype="str"), empty, empty, np.int64(0), np.int64(1), empty)
         published = publication_dates(records, lag_months)
         year_start = (records["year"].to_numpy(dtype="int64") - 1970).astype("datetime64[Y]").astype("datetime64[s]")
         ranked = pd.DataFrame({
@@ -81,7 +80,7 @@ class RecordTimeline:
         code, issuers = pd.factorize(ranked["issuer_id"])  # ranked by issuer: codes and keys come out sorted
         seconds = ranked["available"].to_numpy(dtype="datetime64[s]").astype(np.int64)
         first, span = seconds.min(), seconds.max() - seconds.min() + 1
-        return cls(records, pd.Index(issuers, dtype="str"), code * span + (seconds - first), code,
+        return cls(records, pd.Index(issuers, dtype="str"), code * span + (seconds - first),
                    ranked["best_rank"].to_numpy(dtype=np.int64), first, span, position_by_rank)
 
     def select(self, requests: pd.DataFrame) -> np.ndarray:
@@ -95,7 +94,7 @@ class RecordTimeline:
         offset = np.clip(seconds - self.first, -1, self.span - 1)
         at = np.searchsorted(self.keys, code * self.span + offset, side="right") - 1
         found = (code >= 0) & (at >= 0)
-        found[found] = self.key_issuer[at[found]] == code[found]
+        found[found] = self.keys[at[found]] // self.span == code[found]
         result[found] = self.position_by_rank[self.key_best_rank[at[found]]]
         return result
 
